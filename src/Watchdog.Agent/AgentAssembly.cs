@@ -1,0 +1,1 @@
+namespace Watchdog.Agent; internal static class AgentAssembly { }

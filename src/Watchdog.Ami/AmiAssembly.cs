@@ -1,0 +1,1 @@
+namespace Watchdog.Ami; internal static class AmiAssembly { }

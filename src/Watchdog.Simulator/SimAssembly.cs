@@ -1,0 +1,1 @@
+namespace Watchdog.Simulator; internal static class SimAssembly { }
