@@ -1,1 +1,50 @@
-namespace Watchdog.Benchmarks; internal static class Program { public static int Main() => 0; }
+namespace Watchdog.Benchmarks;
+
+/// <summary>
+/// On-demand benchmarks (never run in CI). Each mode lives in its own file and ends by printing
+/// one contract line: <c>ami: …</c>, <c>metrics: …</c> or <c>authlog: …</c>.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: dotnet run -c Release --project tests/Watchdog.Benchmarks -- MODE [options]
+
+        modes:
+          ami [--events N]        stream N AMI events (default 1,000,000) over loopback TCP from the
+                                  simulator into the client, next to a bare Pipelines frame splitter
+          metrics                 1000 endpoints, 500 channels: /metrics render time, update cost per event
+          authlog [--file PATH]   scan a generated 1,000,000-line auth.log (or PATH): lines/s, append-to-ban latency
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "ami" => await AmiBenchmark.RunAsync(rest),
+                "metrics" => await MetricsBenchmark.RunAsync(rest),
+                "authlog" => await AuthLogBenchmark.RunAsync(rest),
+                _ => Fail($"unknown mode '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            return Fail(e.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"benchmarks: {message}");
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Watchdog.Benchmarks;
+
+internal static class MetricsBenchmark
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        Console.Error.WriteLine("benchmarks: mode not implemented yet");
+        return Task.FromResult(2);
+    }
+}
