@@ -1,1 +1,0 @@
-namespace Watchdog.Ami; internal static class AmiAssembly { }

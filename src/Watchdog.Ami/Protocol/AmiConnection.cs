@@ -1,0 +1,359 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Watchdog.Ami.Protocol;
+
+/// <summary>
+/// One TCP session with Asterisk: reads the banner, frames messages, matches replies to actions by
+/// <c>ActionID</c> (AMI interleaves replies and events, so a FIFO would be wrong), gathers event
+/// lists, and hands every other event to <c>onEvent</c>, which takes ownership of the pooled message.
+/// The reader never waits for a consumer. Every way the session can end goes through <see cref="Break"/>.
+/// </summary>
+internal sealed class AmiConnection : IAsyncDisposable
+{
+    private const string BannerPrefix = "Asterisk Call Manager/";
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly AmiMessagePool _pool;
+    private readonly Action<AmiMessage> _onEvent;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _writeBuffer = new(512);
+    private readonly Lock _pendingGate = new();
+    private readonly Dictionary<string, PendingAction> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingAction>.AlternateLookup<ReadOnlySpan<char>> _pendingLookup;
+    private readonly TaskCompletionSource<string> _banner = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<AmiConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _actionIdPrefix;
+    private long _actionCounter;
+    private AmiConnectionException? _breakError;
+    private bool _shutdownAnnounced;
+    private long _lastReceivedTimestamp;
+    private Task _readLoop = Task.CompletedTask;
+
+    private AmiConnection(Socket socket, AmiMessagePool pool, Action<AmiMessage> onEvent, TimeProvider time, ILogger logger)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        _pool = pool;
+        _onEvent = onEvent;
+        _time = time;
+        _logger = logger;
+        _pendingLookup = _pending.GetAlternateLookup<ReadOnlySpan<char>>();
+        _actionIdPrefix = $"wd{Random.Shared.Next(0x1000, 0xFFFF):x4}-";
+        _lastReceivedTimestamp = time.GetTimestamp();
+    }
+
+    /// <summary>The AMI banner, e.g. <c>Asterisk Call Manager/11.0.0</c>.</summary>
+    public string Banner => _banner.Task.IsCompletedSuccessfully ? _banner.Task.Result : "";
+
+    /// <summary>Completes when the session ends, with the reason.</summary>
+    public Task<AmiConnectionException> Closed => _closed.Task;
+
+    /// <summary>Whether Asterisk sent <c>Shutdown</c> on this session, and if so whether it is restarting.</summary>
+    public bool? ShutdownRestart { get; private set; }
+
+    /// <summary>Time since the last byte-complete message arrived.</summary>
+    public TimeSpan SinceLastReceived => _time.GetElapsedTime(Interlocked.Read(ref _lastReceivedTimestamp));
+
+    /// <summary>Connects, starts reading and waits for the banner.</summary>
+    public static async Task<AmiConnection> OpenAsync(
+        AmiClientOptions options, AmiMessagePool pool, Action<AmiMessage> onEvent, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.ConnectTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            try
+            {
+                await socket.ConnectAsync(options.Host, options.Port, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.");
+            }
+            catch (SocketException e)
+            {
+                throw new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} failed: {e.SocketErrorCode}.", e);
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var connection = new AmiConnection(socket, pool, onEvent, time, logger);
+        connection._readLoop = connection.ReadLoopAsync();
+        try
+        {
+            await connection._banner.Task.WaitAsync(options.ConnectTimeout, time, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var error = e is TimeoutException
+                ? connection.Break(AmiDisconnectReason.ProtocolError, "No AMI banner within the connect timeout.")
+                : null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (error is null)
+            {
+                throw;
+            }
+            throw error;
+        }
+        return connection;
+    }
+
+    /// <summary>Sends an action and waits for its complete reply.</summary>
+    public async Task<AmiResponse> SendAsync(AmiAction action, TimeSpan timeout, CancellationToken ct)
+    {
+        var actionId = _actionIdPrefix + Interlocked.Increment(ref _actionCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var pending = new PendingAction(action.Name);
+        lock (_pendingGate)
+        {
+            if (_breakError is { } broken)
+            {
+                throw broken;
+            }
+            _pending.Add(actionId, pending);
+        }
+
+        try
+        {
+            await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                _writeBuffer.ResetWrittenCount();
+                action.WriteTo(_writeBuffer, actionId);
+                // Not the caller's token: a write cut halfway would desynchronise the session.
+                await _stream.WriteAsync(_writeBuffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                throw _breakError ?? Break(AmiDisconnectReason.SocketError, $"Writing to AMI failed: {e.Message}");
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+            LogMessages.ActionSent(_logger, action.Name, actionId);
+            return await pending.Task.WaitAsync(timeout, _time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new AmiActionTimeoutException(action.Name, timeout);
+        }
+        finally
+        {
+            lock (_pendingGate)
+            {
+                _pending.Remove(actionId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the session (once): fails every pending action with the reason, closes the socket, and
+    /// completes <see cref="Closed"/>. Returns the exception that describes the break.
+    /// </summary>
+    public AmiConnectionException Break(AmiDisconnectReason reason, string detail, Exception? inner = null)
+    {
+        PendingAction[] pending;
+        AmiConnectionException error;
+        lock (_pendingGate)
+        {
+            if (_breakError is { } existing)
+            {
+                return existing;
+            }
+            error = _breakError = new AmiConnectionException(reason, detail, inner);
+            pending = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        foreach (var p in pending)
+        {
+            p.Fail(error);
+        }
+        _banner.TrySetException(error);
+        _reader.CancelPendingRead();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already gone: the point of Break is that it is.
+        }
+        _socket.Close();
+        _closed.TrySetResult(error);
+        return error;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Break(AmiDisconnectReason.ClientClosed, "Connection closed by the client.");
+        await _readLoop.ConfigureAwait(false);
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var message = _pool.Rent();
+        try
+        {
+            var bannerRead = false;
+            while (true)
+            {
+                var result = await _reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    return;
+                }
+
+                if (!bannerRead && AmiFraming.TryReadLine(ref buffer, out var line))
+                {
+                    var banner = Encoding.UTF8.GetString(line);
+                    if (!banner.StartsWith(BannerPrefix, StringComparison.Ordinal))
+                    {
+                        Break(AmiDisconnectReason.ProtocolError, $"Not an AMI server: banner '{Truncate(banner)}'.");
+                        return;
+                    }
+                    bannerRead = true;
+                    _banner.TrySetResult(banner);
+                }
+
+                if (bannerRead)
+                {
+                    while (AmiFraming.TryReadMessage(ref buffer, message))
+                    {
+                        Interlocked.Exchange(ref _lastReceivedTimestamp, _time.GetTimestamp());
+                        Route(message);
+                        message = _pool.Rent();
+                    }
+                }
+
+                _reader.AdvanceTo(buffer.Start, buffer.End);
+
+                if (result.IsCompleted)
+                {
+                    var reason = _shutdownAnnounced ? AmiDisconnectReason.ServerShutdown : AmiDisconnectReason.RemoteClosed;
+                    Break(reason, buffer.IsEmpty
+                        ? "Asterisk closed the connection."
+                        : $"Asterisk closed the connection in the middle of a message ({buffer.Length} bytes unread).");
+                    return;
+                }
+            }
+        }
+        catch (AmiProtocolException e)
+        {
+            Break(AmiDisconnectReason.ProtocolError, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Break(_shutdownAnnounced ? AmiDisconnectReason.ServerShutdown : AmiDisconnectReason.SocketError, $"Reading from AMI failed: {e.Message}", e);
+        }
+        finally
+        {
+            _pool.Return(message);
+        }
+    }
+
+    private void Route(AmiMessage message)
+    {
+        switch (message.Kind)
+        {
+            case AmiMessageKind.Response:
+                RouteResponse(message);
+                return;
+
+            case AmiMessageKind.Event:
+                if (TryRouteListEvent(message))
+                {
+                    return;
+                }
+                if (message.IsEvent("Shutdown"u8))
+                {
+                    _shutdownAnnounced = true;
+                    ShutdownRestart = message.ValueEquals("Restart"u8, "True"u8);
+                    LogMessages.ServerShutdown(_logger, ShutdownRestart.Value);
+                }
+                _onEvent(message);
+                return;
+
+            default:
+                LogMessages.UnknownMessage(_logger, message.Raw.Length);
+                _pool.Return(message);
+                return;
+        }
+    }
+
+    private void RouteResponse(AmiMessage message)
+    {
+        if (!message.TryGetValue("ActionID"u8, out var id) || !TryGetPending(id, out var pending))
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogMessages.UnmatchedResponse(_logger, message.ActionId ?? "(none)");
+            }
+            _pool.Return(message);
+            return;
+        }
+
+        message.Pool = null; // escapes to the caller
+        if (pending.ListResponse is null && message.ValueEquals("EventList"u8, "start"u8))
+        {
+            pending.StartList(message);
+            return;
+        }
+        pending.Complete(new AmiResponse(pending.Action, message));
+    }
+
+    private bool TryRouteListEvent(AmiMessage message)
+    {
+        if (!message.TryGetValue("ActionID"u8, out var id) || !TryGetPending(id, out var pending) || pending.ListEvents is null)
+        {
+            return false;
+        }
+
+        message.Pool = null; // escapes to the caller
+        if (message.ValueEquals("EventList"u8, "Complete"u8))
+        {
+            pending.Complete(new AmiResponse(pending.Action, pending.ListResponse!, pending.ListEvents, message));
+        }
+        else
+        {
+            pending.ListEvents.Add(message);
+        }
+        return true;
+    }
+
+    private bool TryGetPending(ReadOnlySpan<byte> actionId, out PendingAction pending)
+    {
+        pending = null!;
+        if (actionId.Length is 0 or > 128 || !Ascii.IsValid(actionId))
+        {
+            return false;
+        }
+        Span<char> chars = stackalloc char[actionId.Length];
+        Ascii.ToUtf16(actionId, chars, out _);
+        lock (_pendingGate)
+        {
+            return _pendingLookup.TryGetValue(chars, out pending!);
+        }
+    }
+
+    private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
+}

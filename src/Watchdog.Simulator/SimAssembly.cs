@@ -1,1 +1,0 @@
-namespace Watchdog.Simulator; internal static class SimAssembly { }
