@@ -31,7 +31,7 @@ public class TranscriptParsingTests
         Assert.Equal(AmiMessageKind.Response, messages[0].Kind); // the login reply after the banner
         Assert.Equal(names, messages.Count(m => m.Kind == AmiMessageKind.Event));
         Assert.All(messages.Skip(1), m => Assert.Equal(AmiMessageKind.Event, m.Kind));
-        Assert.Equal(14, messages.Count(m => m.IsEvent("Registry"u8)));
+        Assert.Equal(7, messages.Count(m => m.IsEvent("Registry"u8)));
         Assert.Contains(messages, m => m.EventName == "Shutdown" && m["Restart"] == "False");
     }
 
