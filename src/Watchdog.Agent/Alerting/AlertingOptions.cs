@@ -231,7 +231,7 @@ public sealed class EmailOptions
             problems.Add("Alerting:Email:Password is required when Alerting:Email:UserName is set.");
         }
 
-        if (!MimeKit.MailboxAddress.TryParse(From, out _))
+        if (!IsAddress(From))
         {
             problems.Add($"Alerting:Email:From is not an e-mail address: \"{From}\".");
         }
@@ -243,12 +243,16 @@ public sealed class EmailOptions
 
         foreach (var to in To)
         {
-            if (!MimeKit.MailboxAddress.TryParse(to, out _))
+            if (!IsAddress(to))
             {
                 problems.Add($"Alerting:Email:To: \"{to}\" is not an e-mail address.");
             }
         }
     }
+
+    // MimeKit accepts a bare local part by default; a mail server will not.
+    private static bool IsAddress(string text) =>
+        MimeKit.MailboxAddress.TryParse(text, out var mailbox) && !string.IsNullOrEmpty(mailbox.Domain);
 }
 
 /// <summary>Lets the host fail at start with every problem listed (ValidateOnStart).</summary>
