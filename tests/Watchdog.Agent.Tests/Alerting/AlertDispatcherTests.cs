@@ -167,11 +167,7 @@ public class AlertDispatcherTests
         dispatcher.Publish(Lost("trunk-a", Start));
         await _logs.WaitForEventAsync(Admitted, 1, ct);
         _time.Advance(TimeSpan.FromSeconds(10));
-        while (stalled.Attempts == 0)
-        {
-            await Task.Yield();
-            ct.ThrowIfCancellationRequested();
-        }
+        await stalled.WhenAttemptedAsync(1, ct);
 
         _time.Advance(TimeSpan.FromSeconds(30));
         await _logs.WaitForEventAsync(RetryScheduled, 1, ct);

@@ -7,6 +7,7 @@ namespace Watchdog.Agent.Tests.Alerting;
 public sealed class RecordingNotifier(string name) : INotifier
 {
     private readonly Channel<Notification> _delivered = Channel.CreateUnbounded<Notification>();
+    private readonly Channel<int> _attempted = Channel.CreateUnbounded<int>();
     private int _attempts;
 
     public string Name => name;
@@ -22,6 +23,7 @@ public sealed class RecordingNotifier(string name) : INotifier
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _attempts);
+        _attempted.Writer.TryWrite(attempt);
         if (StallOn.Contains(attempt))
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -33,6 +35,14 @@ public sealed class RecordingNotifier(string name) : INotifier
         }
 
         _delivered.Writer.TryWrite(notification);
+    }
+
+    /// <summary>Completes when attempt number <paramref name="attempt"/> has started.</summary>
+    public async Task WhenAttemptedAsync(int attempt, CancellationToken cancellationToken)
+    {
+        while (await _attempted.Reader.ReadAsync(cancellationToken) < attempt)
+        {
+        }
     }
 
     public async Task<Notification> NextAsync(CancellationToken cancellationToken) =>
