@@ -21,6 +21,7 @@ public sealed class AlertDispatcher : BackgroundService
     private readonly TimeSpan _groupWait;
     private readonly Lock _gate = new();
     private ITimer? _flushTimer;
+    private bool _stopped;
 
     /// <summary>Creates the dispatcher over the given channels.</summary>
     public AlertDispatcher(IEnumerable<INotifier> notifiers, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDispatcher> logger)
@@ -78,6 +79,12 @@ public sealed class AlertDispatcher : BackgroundService
         finally
         {
             _intake.Writer.TryComplete();
+            lock (_gate)
+            {
+                _stopped = true;
+            }
+
+            // Alerts still waiting for their group are not sent: the channels are stopping too.
             await _flushTimer.DisposeAsync();
             await Task.WhenAll(deliveries);
         }
@@ -105,7 +112,7 @@ public sealed class AlertDispatcher : BackgroundService
         {
             var now = _time.GetUtcNow();
             batch = _grouper.TakeDue(now);
-            if (batch is null && _grouper.FlushDueAt is { } due)
+            if (batch is null && !_stopped && _grouper.FlushDueAt is { } due)
             {
                 // The wall clock lags the timer (it was set back); wait for the rest rather than strand the group.
                 _flushTimer?.Change(TimeSpan.FromTicks(Math.Max(due.Ticks - now.Ticks, TimeSpan.TicksPerMillisecond)), Timeout.InfiniteTimeSpan);
