@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Watchdog.Agent.Alerting;
+
+/// <summary>Registers the alert pipeline.</summary>
+public static class AlertingServiceCollectionExtensions
+{
+    /// <summary>Name of the HttpClient used for the Bot API.</summary>
+    public const string TelegramHttpClientName = "Watchdog.Alerting.Telegram";
+
+    /// <summary>
+    /// Binds <see cref="AlertingOptions"/> from <paramref name="section"/> (validated at start, every
+    /// problem listed), creates the enabled channels plus any other registered <see cref="INotifier"/>,
+    /// and runs <see cref="AlertDispatcher"/> as a hosted service. Producers take <see cref="AlertDispatcher"/>
+    /// and call <see cref="AlertDispatcher.Publish"/>.
+    /// </summary>
+    public static IServiceCollection AddWatchdogAlerting(this IServiceCollection services, IConfiguration section)
+    {
+        services.AddOptions<AlertingOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // The default HttpClient logging writes request URLs, and a Bot API URL holds the token.
+        services.AddHttpClient(TelegramHttpClientName).RemoveAllLoggers();
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AlertingOptions>>();
+            var notifiers = new List<INotifier>();
+            var telegram = options.Value.Telegram;
+            if (telegram.Enabled)
+            {
+                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(TelegramHttpClientName);
+                notifiers.AddRange(telegram.ChatIds.Select(chat => new TelegramNotifier(telegram, chat, http)));
+            }
+
+            if (options.Value.Email.Enabled)
+            {
+                notifiers.Add(new EmailNotifier(options.Value.Email));
+            }
+
+            notifiers.AddRange(sp.GetServices<INotifier>());
+            return new AlertDispatcher(notifiers, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AlertDispatcher>>());
+        });
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AlertDispatcher>());
+        return services;
+    }
+}
