@@ -1,1 +1,0 @@
-namespace Watchdog.Agent.Tests; public class Smoke { [Fact] public void Builds() => Assert.True(true); }
