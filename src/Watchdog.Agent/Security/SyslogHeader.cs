@@ -43,6 +43,73 @@ public readonly struct SyslogHeader
     /// <summary>Offset of the message after the tag.</summary>
     public int MessageStart { get; }
 
+    /// <summary>
+    /// The line's time. BSD timestamps carry no year or zone: they are read as UTC in the year of
+    /// <paramref name="reference"/>, or the year before when that would put them more than a day in the future
+    /// (a December line read in January).
+    /// </summary>
+    public bool TryGetTimestamp(ReadOnlySpan<byte> line, DateTimeOffset reference, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        var text = line[Timestamp];
+        Span<char> chars = stackalloc char[Math.Min(text.Length, 64)];
+        if (text.Length > chars.Length || TimestampKind == SyslogTimestampKind.None)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            chars[i] = (char)text[i];
+        }
+
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (TimestampKind == SyslogTimestampKind.Rfc3339)
+        {
+            return DateTimeOffset.TryParse(chars, culture, System.Globalization.DateTimeStyles.AssumeUniversal, out timestamp);
+        }
+
+        // "Nov 26 07:40:01" / "Feb  7 16:01:07" / "Feb 7 16:01:07"
+        Span<char> normalised = stackalloc char[32];
+        var written = 0;
+        var lastSpace = false;
+        foreach (var c in chars)
+        {
+            if (c == ' ' && lastSpace)
+            {
+                continue;
+            }
+
+            lastSpace = c == ' ';
+            normalised[written++] = c;
+        }
+
+        var year = reference.UtcDateTime.Year;
+        if (!DateTime.TryParseExact(normalised[..written], "MMM d HH:mm:ss", culture, System.Globalization.DateTimeStyles.None, out var parsed) &&
+            !DateTime.TryParseExact(normalised[..written], "MMM dd HH:mm:ss", culture, System.Globalization.DateTimeStyles.None, out parsed))
+        {
+            return false;
+        }
+
+        // Feb 29 needs the right year to exist, so build the date explicitly.
+        for (var y = year; y >= year - 1; y--)
+        {
+            if (parsed.Month == 2 && parsed.Day == 29 && !DateTime.IsLeapYear(y))
+            {
+                continue;
+            }
+
+            var candidate = new DateTimeOffset(y, parsed.Month, parsed.Day, parsed.Hour, parsed.Minute, parsed.Second, TimeSpan.Zero);
+            if (candidate <= reference.AddDays(1))
+            {
+                timestamp = candidate;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Splits a line; false when it does not look like syslog.</summary>
     public static bool TryParse(ReadOnlySpan<byte> line, out SyslogHeader header)
     {
