@@ -41,31 +41,7 @@ public class AsteriskSecurityTests(ITestOutputHelper output)
                 continue;
             }
 
-            tally.Annotated++;
-            if (!expect.Match)
-            {
-                tally.MatchFalseExpected++;
-                if (found is null)
-                {
-                    tally.MatchFalseRight++;
-                }
-                else
-                {
-                    tally.Wrong.Add($"line {line.Number}: expected nothing, got {found}");
-                }
-            }
-            else if (expect.Host is not null && Fail2banAnnotatedLog.IsIpLiteral(expect.Host))
-            {
-                tally.IpLiteralExpected++;
-                if (found == Fail2banAnnotatedLog.Canonical(expect.Host))
-                {
-                    tally.IpLiteralRight++;
-                }
-                else
-                {
-                    tally.Wrong.Add($"line {line.Number}: expected {expect.Host}, got {found ?? "nothing"}: {line.Text}");
-                }
-            }
+            tally.Score(line, expect, found);
         }
 
         output.WriteLine($"fail2ban-asterisk.log security events: {tally}");

@@ -105,6 +105,48 @@ internal sealed class ParityTally
 
     public int Right => IpLiteralRight + MatchFalseRight;
 
+    /// <summary>Scores what we found (an address or null) for one annotated line.</summary>
+    public void Score(Fail2banLine line, Fail2banExpectation expect, string? found)
+    {
+        Annotated++;
+        if (!expect.Match)
+        {
+            MatchFalseExpected++;
+            if (found is null)
+            {
+                MatchFalseRight++;
+            }
+            else
+            {
+                Wrong.Add($"line {line.Number}: expected no failure, got {found}: {line.Text}");
+            }
+        }
+        else if (expect.Host is null)
+        {
+            MatchTrueWithoutHost++;
+        }
+        else if (!Fail2banAnnotatedLog.IsIpLiteral(expect.Host))
+        {
+            NonLiteralSkipped++;
+            if (found is not null)
+            {
+                Wrong.Add($"line {line.Number}: host '{expect.Host}' is not an IP literal, yet we took {found}: {line.Text}");
+            }
+        }
+        else
+        {
+            IpLiteralExpected++;
+            if (found == Fail2banAnnotatedLog.Canonical(expect.Host))
+            {
+                IpLiteralRight++;
+            }
+            else
+            {
+                Wrong.Add($"line {line.Number}: expected {expect.Host}, got {found ?? "nothing"}: {line.Text}");
+            }
+        }
+    }
+
     public override string ToString() =>
         $"{Right}/{IpLiteralExpected + MatchFalseExpected} default-mode lines right " +
         $"({IpLiteralRight}/{IpLiteralExpected} failures with an IP literal host, {MatchFalseRight}/{MatchFalseExpected} 'match: false' lines); " +

@@ -42,7 +42,6 @@ public class SshdFail2banParityTests(ITestOutputHelper output)
                 continue;
             }
 
-            tally.Annotated++;
             var divergent = KnownDivergences.Keys.FirstOrDefault(k => line.Text.EndsWith(k, StringComparison.Ordinal));
             if (divergent is not null)
             {
@@ -52,42 +51,7 @@ public class SshdFail2banParityTests(ITestOutputHelper output)
                 continue;
             }
 
-            if (!expect.Match)
-            {
-                tally.MatchFalseExpected++;
-                if (found is null)
-                {
-                    tally.MatchFalseRight++;
-                }
-                else
-                {
-                    tally.Wrong.Add($"line {line.Number}: expected no failure, got {found}: {line.Text}");
-                }
-            }
-            else if (expect.Host is null)
-            {
-                tally.MatchTrueWithoutHost++;
-            }
-            else if (!Fail2banAnnotatedLog.IsIpLiteral(expect.Host))
-            {
-                tally.NonLiteralSkipped++;
-                if (found is not null)
-                {
-                    tally.Wrong.Add($"line {line.Number}: host '{expect.Host}' is not an IP literal, yet we took {found}: {line.Text}");
-                }
-            }
-            else
-            {
-                tally.IpLiteralExpected++;
-                if (found == Fail2banAnnotatedLog.Canonical(expect.Host))
-                {
-                    tally.IpLiteralRight++;
-                }
-                else
-                {
-                    tally.Wrong.Add($"line {line.Number}: expected {expect.Host}, got {found ?? "nothing"}: {line.Text}");
-                }
-            }
+            tally.Score(line, expect, found);
         }
 
         output.WriteLine($"{file}: {tally}");
