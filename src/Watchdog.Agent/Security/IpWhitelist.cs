@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.NetworkInformation;
+
+namespace Watchdog.Agent.Security;
+
+/// <summary>Answers "may this address ever be banned?". Loopback (127.0.0.0/8, ::1) is always whitelisted.</summary>
+public sealed class IpWhitelist
+{
+    private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+    private readonly IPNetwork[] _networks;
+    private readonly HashSet<IPAddress> _addresses;
+
+    /// <summary>Builds the list from networks and single addresses (e.g. <see cref="HostAddresses"/>).</summary>
+    public IpWhitelist(IEnumerable<IPNetwork> networks, IEnumerable<IPAddress> addresses)
+    {
+        _networks = [.. Loopback, .. networks];
+        _addresses = [.. addresses.Select(IpLiteral.Normalize)];
+    }
+
+    /// <summary>From options; <paramref name="hostAddresses"/> defaults to this machine's interface addresses when enabled.</summary>
+    public static IpWhitelist Create(WhitelistOptions options, IEnumerable<IPAddress>? hostAddresses = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        var own = options.IncludeHostAddresses ? hostAddresses ?? HostAddresses() : [];
+        return new IpWhitelist(options.Networks.Select(n => IPNetwork.Parse(n)), own);
+    }
+
+    /// <summary>Unicast addresses of this host's network interfaces.</summary>
+    public static IReadOnlyList<IPAddress> HostAddresses() =>
+        [.. NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .Where(a => a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || a.ScopeId == 0)];
+
+    /// <summary>True when <paramref name="address"/> (IPv4-mapped IPv6 counts as its IPv4) must never be banned.</summary>
+    public bool Contains(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = IpLiteral.Normalize(address);
+        if (_addresses.Contains(address))
+        {
+            return true;
+        }
+
+        foreach (var network in _networks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
