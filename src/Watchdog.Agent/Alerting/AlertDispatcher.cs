@@ -10,7 +10,7 @@ namespace Watchdog.Agent.Alerting;
 /// bursts grouped into one message, recoveries sent only for problems that were sent, and each
 /// channel delivers with its own retries. Run it as a hosted service.
 /// </summary>
-public sealed class AlertDispatcher : BackgroundService
+public sealed class AlertDispatcher : BackgroundService, IAlertPublisher
 {
     private readonly Channel<Alert> _intake;
     private readonly AlertGrouper _grouper;

@@ -42,12 +42,16 @@ public sealed record NewstateEvent(string Channel, string Uniqueid, int ChannelS
 }
 
 /// <summary><c>Hangup</c>: a channel ended, with its Q.850 cause (44 after an RTP timeout, 16 for a normal clearing).</summary>
-public sealed record HangupEvent(string Channel, string Uniqueid, string Linkedid, int Cause, string CauseText)
+public sealed record HangupEvent(string Channel, string Uniqueid, string Linkedid, int Cause, string CauseText, int ChannelState = -1)
 {
+    /// <summary>Whether the channel was answered (state 6, Up) when it hung up.</summary>
+    public bool WasUp => ChannelState == 6;
+
     /// <summary>Reads a <c>Hangup</c> event; null for any other message.</summary>
     public static HangupEvent? From(AmiMessage m) => m.IsEvent("Hangup"u8)
         ? new(m["Channel"] ?? "", m["Uniqueid"] ?? "", m["Linkedid"] ?? "",
-            m.TryGetInt64("Cause"u8, out var c) ? (int)c : 0, m["Cause-txt"] ?? "")
+            m.TryGetInt64("Cause"u8, out var c) ? (int)c : 0, m["Cause-txt"] ?? "",
+            m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1)
         : null;
 }
 

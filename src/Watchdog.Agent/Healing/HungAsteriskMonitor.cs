@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Watchdog.Agent.Alerting;
+
+namespace Watchdog.Agent.Healing;
+
+/// <summary>
+/// Asterisk is hung when AMI has been unusable (refused, or pings unanswered) for longer than the
+/// threshold while its service is up: then it is restarted through the service manager, within the
+/// shared budget. A service that is down is systemd's to restart; the agent only alerts.
+/// </summary>
+public sealed class HungAsteriskMonitor(
+    HealingOptions options,
+    IPbxHealthSource pbx,
+    IServiceManager service,
+    RemediationBudget budget,
+    RemediationRunner runner,
+    IAlertPublisher alerts,
+    TimeProvider time,
+    ILogger<HungAsteriskMonitor> logger)
+{
+    private DateTimeOffset? _actedForOutageStartingAt;
+    private bool _downAlerted;
+
+    /// <summary>One look; acts at most once per outage.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        var view = pbx.Current;
+        var now = time.GetUtcNow();
+        if (view.AmiUnusableSince is not { } since)
+        {
+            if (_downAlerted)
+            {
+                _downAlerted = false;
+                alerts.Publish(new Alert(AlertKind.AmiUp, AlertSeverity.Info, "ami", now));
+            }
+            _actedForOutageStartingAt = null;
+            return;
+        }
+
+        var outage = now - since;
+        if (outage < options.HungThreshold || _actedForOutageStartingAt == since)
+        {
+            return;
+        }
+        if (!_downAlerted)
+        {
+            _downAlerted = true;
+            alerts.Publish(new Alert(AlertKind.AmiDown, AlertSeverity.Critical, "ami", now)
+            {
+                Details = new Dictionary<string, string> { ["seconds"] = ((int)outage.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            });
+        }
+        if (!options.Enabled || !await service.IsActiveAsync(ct).ConfigureAwait(false))
+        {
+            return;
+        }
+        LogMessages.AsteriskHung(logger, outage.TotalSeconds);
+        if (budget.TryAcquire(HealingLabels.RestartAsterisk) != BudgetVerdict.Allowed)
+        {
+            return;
+        }
+        _actedForOutageStartingAt = since;
+        await runner.RunAsync(HealingLabels.RestartAsterisk, HealingLabels.AmiHung, "asterisk", ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Watchdog.Agent.Healing;
+
+/// <summary>What the healers need to know about one outbound registration.</summary>
+/// <param name="Name">The registration's name (e.g. <c>mango-registration</c>).</param>
+/// <param name="Registered">Whether its status is <c>Registered</c>.</param>
+/// <param name="Status">Asterisk's status word.</param>
+/// <param name="Since">When the status last changed.</param>
+/// <param name="ClientUri">For matching log lines, which name URIs rather than registrations.</param>
+/// <param name="ServerUri">For matching log lines.</param>
+public sealed record RegistrationObservation(string Name, bool Registered, string Status, DateTimeOffset Since, string ClientUri = "", string ServerUri = "");
+
+/// <summary>The healers' read-only view of the PBX, built from the state model at each tick.</summary>
+/// <param name="AmiLoggedIn">Whether AMI is logged in now.</param>
+/// <param name="AmiUnusableSince">Since when AMI has been down (or pings unanswered); null while usable.</param>
+/// <param name="Registrations">Every outbound registration.</param>
+/// <param name="ActiveChannels">Channels up across the PBX.</param>
+public sealed record PbxHealthView(bool AmiLoggedIn, DateTimeOffset? AmiUnusableSince, IReadOnlyList<RegistrationObservation> Registrations, int ActiveChannels);
+
+/// <summary>Where the healers read the PBX from (an adapter over the state model; a fake in tests).</summary>
+public interface IPbxHealthSource
+{
+    /// <summary>The view now.</summary>
+    PbxHealthView Current { get; }
+}

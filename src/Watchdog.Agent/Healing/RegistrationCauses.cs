@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Watchdog.Agent.Detection;
+
+namespace Watchdog.Agent.Healing;
+
+/// <summary>The last failure Asterisk logged for a registration: the cause AMI never gives.</summary>
+public sealed record RegistrationFailure(string Cause, bool Permanent, DateTimeOffset At);
+
+/// <summary>
+/// Remembers, per registration, the last failure read from Asterisk's log (which names URIs, not
+/// registrations). Cleared when the registration comes back.
+/// </summary>
+public sealed class RegistrationCauses(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, RegistrationFailure> _byClientUri = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Records a failure line.</summary>
+    public void Record(RegistrationFailureLogged failure) =>
+        _byClientUri[failure.ClientUri] = new RegistrationFailure(failure.Cause, failure.Permanent, time.GetUtcNow());
+
+    /// <summary>The last failure of a registration, matched by its client URI.</summary>
+    public RegistrationFailure? For(RegistrationObservation registration) =>
+        registration.ClientUri.Length > 0 && _byClientUri.TryGetValue(registration.ClientUri, out var f) && f.At >= registration.Since.AddSeconds(-5)
+            ? f
+            : null;
+
+    /// <summary>Forgets a registration's failure once it is registered again.</summary>
+    public void Clear(RegistrationObservation registration) => _byClientUri.TryRemove(registration.ClientUri, out _);
+}

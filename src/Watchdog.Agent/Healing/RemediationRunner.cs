@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Alerting;
+
+namespace Watchdog.Agent.Healing;
+
+/// <summary>
+/// Runs one healing action through its actuator and records it everywhere it must be: an audit log
+/// event, <c>watchdog_remediations_total{action,reason,outcome}</c>, and an alert.
+/// </summary>
+public sealed class RemediationRunner(
+    IAsteriskControl asterisk,
+    IServiceManager service,
+    RemediationMetrics metrics,
+    IAlertPublisher alerts,
+    TimeProvider time,
+    ILogger<RemediationRunner> logger)
+{
+    /// <summary>Runs <paramref name="action"/> (a <see cref="HealingLabels"/> action) for <paramref name="target"/>.</summary>
+    public async Task<ActionOutcome> RunAsync(string action, string reason, string target, CancellationToken ct, string? cause = null)
+    {
+        var outcome = action switch
+        {
+            HealingLabels.Reregister => await asterisk.ReregisterAsync(target, ct).ConfigureAwait(false),
+            HealingLabels.ReloadPjsip => await asterisk.ReloadPjsipAsync(ct).ConfigureAwait(false),
+            HealingLabels.RestartAsterisk => await service.RestartAsync(ct).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Not a healing action."),
+        };
+        var label = HealingLabels.Outcome(outcome);
+        metrics.Count(action, reason, label);
+        LogMessages.Remediation(logger, action, reason, target, label);
+
+        var details = new Dictionary<string, string> { ["action"] = action, ["reason"] = reason };
+        if (cause is not null) details["cause"] = cause;
+        if (outcome == ActionOutcome.DryRun) details["dry_run"] = "true";
+        alerts.Publish(new Alert(AlertKind.Remediation, outcome == ActionOutcome.Failed ? AlertSeverity.Critical : AlertSeverity.Warning, target, time.GetUtcNow())
+        {
+            Outcome = outcome switch
+            {
+                ActionOutcome.Success => RemediationOutcome.Succeeded,
+                ActionOutcome.DryRun => RemediationOutcome.Skipped,
+                _ => RemediationOutcome.Failed,
+            },
+            Details = details,
+        });
+        return outcome;
+    }
+}

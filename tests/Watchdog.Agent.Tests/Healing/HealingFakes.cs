@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Prometheus;
+using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Healing;
+
+namespace Watchdog.Agent.Tests.Healing;
+
+internal sealed class FakeAsteriskControl : IAsteriskControl
+{
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public ActionOutcome Outcome { get; set; } = ActionOutcome.Success;
+    public Action<string>? OnCall { get; set; }
+
+    public Task<ActionOutcome> ReregisterAsync(string registration, CancellationToken ct) => Record($"reregister {registration}");
+    public Task<ActionOutcome> ReloadPjsipAsync(CancellationToken ct) => Record("reload_pjsip");
+    public Task<ActionOutcome> RestartWhenConvenientAsync(CancellationToken ct) => Record("restart_when_convenient");
+
+    private Task<ActionOutcome> Record(string call)
+    {
+        Calls.Enqueue(call);
+        OnCall?.Invoke(call);
+        return Task.FromResult(Outcome);
+    }
+}
+
+internal sealed class FakeServiceManager : IServiceManager
+{
+    public bool Active { get; set; } = true;
+    public int Restarts;
+
+    public Task<bool> IsActiveAsync(CancellationToken ct) => Task.FromResult(Active);
+
+    public Task<ActionOutcome> RestartAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref Restarts);
+        return Task.FromResult(ActionOutcome.Success);
+    }
+}
+
+internal sealed class RecordingAlerts : IAlertPublisher
+{
+    public ConcurrentQueue<Alert> Published { get; } = new();
+    public bool Publish(Alert alert)
+    {
+        Published.Enqueue(alert);
+        return true;
+    }
+
+    public IReadOnlyList<AlertKind> Kinds => Published.Select(a => a.Kind).ToList();
+}
+
+internal sealed class FakePbx : IPbxHealthSource
+{
+    public PbxHealthView Current { get; set; } = new(true, null, [], 0);
+
+    public void Registration(string status, DateTimeOffset since, int channels = 0) =>
+        Current = Current with
+        {
+            Registrations = [new RegistrationObservation("mango-registration", status == "Registered", status, since, "sip:mango-user@127.0.0.1:5070", "sip:127.0.0.1:5070")],
+            ActiveChannels = channels,
+        };
+}
+
+/// <summary>Everything a healer needs, wired with fakes and a fake clock.</summary>
+internal sealed class HealingRig
+{
+    public HealingRig(HealingOptions? options = null)
+    {
+        Options = options ?? new HealingOptions();
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        HealingMetrics = new HealingMetrics(factory);
+        Budget = new RemediationBudget(Options, Time);
+        Causes = new RegistrationCauses(Time);
+        Runner = new RemediationRunner(Asterisk, Service, new RemediationMetrics(factory), Alerts, Time, NullLogger<RemediationRunner>.Instance);
+        Ladder = new RegistrationLadder(Options, Budget);
+        Healer = new RegistrationHealer(Options, Pbx, Ladder, Causes, Budget, Runner, HealingMetrics, Alerts, Time, NullLogger<RegistrationHealer>.Instance);
+    }
+
+    public HealingOptions Options { get; }
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+    public CollectorRegistry Registry { get; }
+    public FakeAsteriskControl Asterisk { get; } = new();
+    public FakeServiceManager Service { get; } = new();
+    public RecordingAlerts Alerts { get; } = new();
+    public FakePbx Pbx { get; } = new();
+    public HealingMetrics HealingMetrics { get; }
+    public RemediationBudget Budget { get; }
+    public RegistrationCauses Causes { get; }
+    public RemediationRunner Runner { get; }
+    public RegistrationLadder Ladder { get; }
+    public RegistrationHealer Healer { get; }
+
+    /// <summary>Advances the clock and ticks the healer.</summary>
+    public async Task After(TimeSpan elapsed)
+    {
+        Time.Advance(elapsed);
+        await Healer.TickAsync(CancellationToken.None);
+    }
+
+    public async Task<string> ScrapeAsync()
+    {
+        using var stream = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
