@@ -11,4 +11,14 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Doctor could not read the firewall with {Executable}: {Outcome} exit {ExitCode}")]
     public static partial void DoctorFirewallUnreadable(ILogger logger, string executable, ProcessOutcome outcome, int exitCode);
+
+    [LoggerMessage(EventId = 8100, Level = LogLevel.Warning, Message = "Asterisk process {Pid} unreadable: {Reason}")]
+    public static partial void ProcessUnreadable(ILogger logger, int pid, string reason);
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning,
+        Message = "Asterisk process {Pid} memory grows steadily: {SlopeBytesPerHour} bytes/hour (fit {Fit:F2}), now {ResidentBytes} bytes")]
+    public static partial void MemoryGrowing(ILogger logger, int pid, long slopeBytesPerHour, double fit, long residentBytes);
+
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Asterisk process {Pid} has {OpenFds} of {MaxFds} file descriptors open")]
+    public static partial void FdsNearLimit(ILogger logger, int pid, int openFds, long maxFds);
 }
