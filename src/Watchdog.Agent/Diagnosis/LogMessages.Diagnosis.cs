@@ -21,4 +21,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 8102, Level = LogLevel.Warning, Message = "Asterisk process {Pid} has {OpenFds} of {MaxFds} file descriptors open")]
     public static partial void FdsNearLimit(ILogger logger, int pid, int openFds, long maxFds);
+
+    [LoggerMessage(EventId = 8200, Level = LogLevel.Warning, Message = "TLS target {Target} ({Host}:{Port}): {Problems} — {Detail}")]
+    public static partial void TlsProblem(ILogger logger, string target, string host, int port, string problems, string detail);
 }
