@@ -24,4 +24,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 8200, Level = LogLevel.Warning, Message = "TLS target {Target} ({Host}:{Port}): {Problems} — {Detail}")]
     public static partial void TlsProblem(ILogger logger, string target, string host, int port, string problems, string detail);
+
+    [LoggerMessage(EventId = 8300, Level = LogLevel.Warning, Message = "SIP DNS {Domain} {Record}: {Detail}")]
+    public static partial void DnsProblem(ILogger logger, string domain, string record, string detail);
+
+    [LoggerMessage(EventId = 8301, Level = LogLevel.Warning, Message = "SIP DNS {Domain} {Record} changed from {Previous} to {Current}")]
+    public static partial void DnsChanged(ILogger logger, string domain, string record, string previous, string current);
 }
