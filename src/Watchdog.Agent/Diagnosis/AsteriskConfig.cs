@@ -35,7 +35,7 @@ public sealed record ConfigSection(
     public string Type => Get("type")?.ToLowerInvariant() ?? "";
 
     /// <summary>Where to put a fix, e.g. <c>pjsip.conf [mango]</c>.</summary>
-    public string Where => $"{File} [{Name}]";
+    public string Location => $"{File} [{Name}]";
 }
 
 /// <summary>

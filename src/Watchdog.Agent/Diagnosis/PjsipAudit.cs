@@ -91,7 +91,7 @@ public static class PjsipAudit
 
             if (!behindNat)
             {
-                findings.Add(DoctorFinding.Ok("pjsip.transport.nat", transport.Where, "host has a public address; no NAT settings needed"));
+                findings.Add(DoctorFinding.Ok("pjsip.transport.nat", transport.Location, "host has a public address; no NAT settings needed"));
                 continue;
             }
 
@@ -100,8 +100,8 @@ public static class PjsipAudit
                 var id = "pjsip.transport." + option;
                 var value = transport.Get(option);
                 findings.Add(value is { Length: > 0 }
-                    ? DoctorFinding.Ok(id, transport.Where, $"{option}={value}")
-                    : new DoctorFinding(id, FindingSeverity.Warning, transport.Where,
+                    ? DoctorFinding.Ok(id, transport.Location, $"{option}={value}")
+                    : new DoctorFinding(id, FindingSeverity.Warning, transport.Location,
                         $"host address {privateAddress} is private and {option} is unset",
                         option == "external_media_address"
                             ? "SDP advertises the private address: one-way or no audio, calls dropped by rtp_timeout."
@@ -111,7 +111,7 @@ public static class PjsipAudit
 
             if (!transport.GetAll("local_net").Any())
             {
-                findings.Add(new DoctorFinding("pjsip.transport.local_net", FindingSeverity.Info, transport.Where, "no local_net",
+                findings.Add(new DoctorFinding("pjsip.transport.local_net", FindingSeverity.Info, transport.Location, "no local_net",
                     "Local phones also get the public address in SDP (hairpin through the router).",
                     $"In pjsip.conf [{transport.Name}] add: local_net={LocalNet(privateAddress!)}"));
             }
@@ -126,7 +126,7 @@ public static class PjsipAudit
 
     private static void AuditTrunk(AsteriskConfig pjsip, ConfigSection trunk, DoctorOptions options, List<DoctorFinding> findings)
     {
-        var where = trunk.Where;
+        var where = trunk.Location;
         var rtpTimeout = trunk.Get("rtp_timeout");
         findings.Add(int.TryParse(rtpTimeout, out var seconds) && seconds > 0
             ? DoctorFinding.Ok("pjsip.trunk.rtp_timeout", where, $"rtp_timeout={rtpTimeout}")
@@ -164,15 +164,15 @@ public static class PjsipAudit
         var ok = wanted == "yes" ? yes : !yes;
         if (ok && value is not null)
         {
-            findings.Add(DoctorFinding.Ok(id, trunk.Where, $"{option}={value}"));
+            findings.Add(DoctorFinding.Ok(id, trunk.Location, $"{option}={value}"));
             return;
         }
 
         // An unset option that happens to default right still deserves to be explicit on a trunk.
         findings.Add(ok
-            ? new DoctorFinding(id, FindingSeverity.Info, trunk.Where, $"{option} unset (default {defaultValue})",
+            ? new DoctorFinding(id, FindingSeverity.Info, trunk.Location, $"{option} unset (default {defaultValue})",
                 "Works by default, but a changed default or template would silently break it.", $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}")
-            : new DoctorFinding(id, FindingSeverity.Warning, trunk.Where, value is null ? $"{option} unset (default {defaultValue})" : $"{option}={value}",
+            : new DoctorFinding(id, FindingSeverity.Warning, trunk.Location, value is null ? $"{option} unset (default {defaultValue})" : $"{option}={value}",
                 symptom, value is null ? $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}" : $"In pjsip.conf [{trunk.Name}] change to: {option}={wanted}"));
     }
 }

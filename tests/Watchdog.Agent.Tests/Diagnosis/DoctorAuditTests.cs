@@ -194,6 +194,23 @@ public sealed class DoctorAuditTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task Ufw_is_asked_through_the_real_process_runner_with_an_argument_vector()
+    {
+        var fixture = Path.Combine(DoctorFixtures.Root, "ufw", "good.txt");
+        using var ufw = new StandInExecutable($"cat '{fixture}'", "ufw");
+        using var fixtures = new DoctorFixtures();
+        var runner = new ProcessRunner(TimeProvider.System, new TestLogger<ProcessRunner>());
+        var audit = new DoctorAudit(new DoctorOptions { ConfigDirectory = fixtures.Directory, UfwPath = ufw.Path_ }, runner, BehindNat,
+            new TestLogger<DoctorAudit>());
+
+        var report = await audit.RunAsync(CancellationToken.None);
+
+        Assert.Equal([["status", "verbose"]], ufw.Invocations());
+        Assert.Equal(FindingSeverity.Ok, Single(report, "firewall.rtp").Severity);
+        Assert.Equal(0, report.ExitCode);
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task Unreadable_firewall_is_a_warning_not_a_crash()
     {
         var runner = new FakeProcessRunner(new ProcessResult(ProcessOutcome.FailedToStart, -1, "", "No such file", TimeSpan.Zero));
