@@ -60,6 +60,9 @@ public static class ManagerAudit
         var read = Classes(section.Get("read"));
         var write = Classes(section.Get("write"));
 
+        // One recommended write line for both findings, so following either fix never contradicts the other.
+        var safeWrite = string.Join(',', Union(write.Except(DangerousWrite), RequiredWrite));
+
         var missingRead = RequiredRead.Where(c => !Has(read, c)).ToList();
         findings.Add(missingRead.Count == 0
             ? DoctorFinding.Ok("manager.read", subject, $"read={section.Get("read")}")
@@ -79,20 +82,19 @@ public static class ManagerAudit
             ? DoctorFinding.Ok("manager.write", subject, $"write={section.Get("write")}")
             : new DoctorFinding("manager.write", FindingSeverity.Warning, subject, $"write={section.Get("write") ?? "(unset)"}",
                 $"Healing actions are refused (missing {string.Join(", ", missingWrite)}): no re-register, module reload or CLI command.",
-                $"In manager.conf [{user}] set: write={string.Join(',', Union(write.Where(c => c != "all"), RequiredWrite))}"));
+                $"In manager.conf [{user}] set: write={safeWrite}"));
 
-        var least = string.Join(',', RequiredWrite);
         if (write.Contains("all"))
         {
             findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Critical, subject, "write=all",
                 "A leaked AMI secret allows originating calls (toll fraud), rewriting config and running shell commands.",
-                $"In manager.conf [{user}] set: write={least}"));
+                $"In manager.conf [{user}] set: write={safeWrite}"));
         }
         else if (write.Intersect(DangerousWrite).ToList() is { Count: > 0 } extra)
         {
             findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Warning, subject, $"write includes {string.Join(",", extra)}",
                 "More power than the agent needs: a leaked secret can place calls or change the configuration.",
-                $"In manager.conf [{user}] set: write={string.Join(',', write.Except(DangerousWrite))}"));
+                $"In manager.conf [{user}] set: write={safeWrite}"));
         }
 
         if (read.Contains("all"))

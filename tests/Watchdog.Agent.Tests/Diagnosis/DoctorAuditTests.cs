@@ -129,10 +129,10 @@ public sealed class DoctorAuditTests
         Assert.Equal("In manager.conf [watchdog] set: read=call,system,security", read.Fix);
         Assert.Equal(FindingSeverity.Info, Single(report, "manager.read.security").Severity);
         var write = Single(report, "manager.write");
-        Assert.Equal("In manager.conf [watchdog] set: write=command,originate,config,system", write.Fix);
+        Assert.Equal("In manager.conf [watchdog] set: write=command,system", write.Fix);
         var excess = Single(report, "manager.write.excess");
         Assert.Equal(FindingSeverity.Warning, excess.Severity);
-        Assert.Equal("In manager.conf [watchdog] set: write=command", excess.Fix);
+        Assert.Equal("In manager.conf [watchdog] set: write=command,system", excess.Fix);
     }
 
     [Fact(Timeout = 10_000)]
