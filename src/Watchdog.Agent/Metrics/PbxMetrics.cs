@@ -1,0 +1,215 @@
+using Prometheus;
+using Watchdog.Agent.State;
+
+namespace Watchdog.Agent.Metrics;
+
+/// <summary>
+/// The AMI and PBX metrics. Gauges and counters are rendered from <see cref="PbxStateStore.Current"/>
+/// just before each scrape (so they cannot go stale); only the call-duration histogram is observed
+/// as calls end.
+/// </summary>
+/// <remarks>
+/// While AMI is down every PBX gauge series (<c>asterisk_registration_registered</c>,
+/// <c>asterisk_endpoint_reachable</c>, <c>asterisk_contact_roundtrip_seconds</c>,
+/// <c>asterisk_channels_active</c>) is withdrawn: a last-known value would claim a truth nobody can
+/// see. Counters and the histogram keep their series. Series for registrations, endpoints and
+/// contacts that disappear are withdrawn too. Labels are bounded: endpoint and registration names
+/// come from pjsip.conf, the contact label is the AOR (suffixed <c>/N</c> when an AOR has several
+/// contacts), never a URI, channel id, number or address; channels of no PJSIP endpoint count under
+/// endpoint <c>other</c>.
+/// </remarks>
+public sealed class PbxMetrics : IDisposable
+{
+    /// <summary>The endpoint label of channels that have no PJSIP endpoint.</summary>
+    public const string OtherEndpoint = "other";
+
+    private static readonly double[] DurationBuckets = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+    private readonly PbxStateStore _store;
+    private readonly Lock _renderGate = new();
+    private readonly Gauge _amiConnected;
+    private readonly Counter _amiEvents;
+    private readonly Counter _amiReconnects;
+    private readonly Gauge _lastEventAge;
+    private readonly SeriesSet _registered;
+    private readonly Counter _transitions;
+    private readonly SeriesSet _reachable;
+    private readonly SeriesSet _roundtrip;
+    private readonly SeriesSet _channelsActive;
+    private readonly Counter _calls;
+    private readonly Counter _hangups;
+    private readonly Histogram _callDuration;
+
+    /// <summary>Creates the metrics in <paramref name="registry"/> and renders them from <paramref name="store"/> on every collect.</summary>
+    public PbxMetrics(PbxStateStore store, CollectorRegistry registry)
+    {
+        _store = store;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _amiConnected = factory.CreateGauge("watchdog_ami_connected", "1 while the agent is logged in to AMI.");
+        _amiEvents = factory.CreateCounter("watchdog_ami_events_total", "AMI events received, by event name (capped; the rest count as \"other\").", "event");
+        _amiReconnects = factory.CreateCounter("watchdog_ami_reconnects_total", "Successful AMI logins after the first.");
+        _lastEventAge = factory.CreateGauge("watchdog_ami_last_event_age_seconds", "Seconds since the last AMI event.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        _registered = new(factory.CreateGauge("asterisk_registration_registered", "1 when the outbound registration is Registered.", "registration"));
+        _transitions = factory.CreateCounter("asterisk_registration_transitions_total", "Outbound registration status changes, by new status.", "registration", "status");
+        _reachable = new(factory.CreateGauge("asterisk_endpoint_reachable", "1 when any contact of the endpoint is Reachable or NonQualified.", "endpoint"));
+        _roundtrip = new(factory.CreateGauge("asterisk_contact_roundtrip_seconds", "Last qualify round trip of a reachable contact.", "endpoint", "contact"));
+        _channelsActive = new(factory.CreateGauge("asterisk_channels_active", "Active channels, by endpoint.", "endpoint"));
+        _calls = factory.CreateCounter("asterisk_calls_total", "Channels created, by endpoint.", "endpoint");
+        _hangups = factory.CreateCounter("asterisk_hangups_total", "Channels hung up, by endpoint and Q.850 cause.", "endpoint", "cause");
+        _callDuration = factory.CreateHistogram("asterisk_call_duration_seconds", "Lifetime of ended channels, by endpoint.",
+            new HistogramConfiguration { LabelNames = ["endpoint"], Buckets = DurationBuckets });
+
+        store.CallEnded += OnCallEnded;
+        registry.AddBeforeCollectCallback(Render);
+    }
+
+    /// <summary>Maps a model endpoint name to its label value.</summary>
+    public static string EndpointLabel(string endpoint) => endpoint.Length == 0 ? OtherEndpoint : endpoint;
+
+    private void OnCallEnded(CallEnded call) =>
+        _callDuration.WithLabels(EndpointLabel(call.Endpoint)).Observe(Math.Max(0, call.Duration.TotalSeconds));
+
+    /// <summary>Brings every rendered series in line with the current snapshot. Runs before each collect.</summary>
+    internal void Render()
+    {
+        var s = _store.Current;
+        var now = _store.Time.GetUtcNow();
+        lock (_renderGate)
+        {
+            _amiConnected.Set(s.Ami.Connected ? 1 : 0);
+            _amiReconnects.IncTo(s.Ami.Reconnects);
+            foreach (var (name, count) in _store.Events.Snapshot())
+            {
+                _amiEvents.WithLabels(name).IncTo(count);
+            }
+            if (_store.Events.LastEventAt is { } last)
+            {
+                _lastEventAge.Set(Math.Max(0, (now - last).TotalSeconds));
+            }
+
+            RenderTotals(s.Totals);
+            if (s.Ami.Connected)
+            {
+                RenderGauges(s);
+            }
+            _registered.Commit();
+            _reachable.Commit();
+            _roundtrip.Commit();
+            _channelsActive.Commit();
+        }
+    }
+
+    private void RenderTotals(PbxTotals totals)
+    {
+        foreach (var (registration, byStatus) in totals.RegistrationTransitions)
+        {
+            foreach (var (status, count) in byStatus)
+            {
+                _transitions.WithLabels(registration, status).IncTo(count);
+            }
+        }
+        foreach (var (endpoint, calls) in totals.Calls)
+        {
+            var label = EndpointLabel(endpoint);
+            _calls.WithLabels(label).IncTo(calls.CallsStarted);
+            foreach (var (cause, count) in calls.HangupsByCause)
+            {
+                _hangups.WithLabels(label, CauseLabel(cause)).IncTo(count);
+            }
+        }
+    }
+
+    private void RenderGauges(PbxSnapshot s)
+    {
+        foreach (var reg in s.Registrations.Values)
+        {
+            _registered.Set(reg.IsRegistered ? 1 : 0, reg.Name);
+        }
+
+        var active = s.ActiveChannelsByEndpoint();
+        foreach (var endpoint in s.Endpoints.Values)
+        {
+            _reachable.Set(endpoint.IsReachable ? 1 : 0, endpoint.Name);
+            _channelsActive.Set(active.GetValueOrDefault(endpoint.Name), endpoint.Name);
+            foreach (var (contact, label) in ContactLabels(endpoint))
+            {
+                if (contact.RoundtripUsec is { } rtt && contact.IsReachable)
+                {
+                    _roundtrip.Set(rtt / 1_000_000.0, endpoint.Name, label);
+                }
+            }
+        }
+        // Channels on endpoints the model does not list (yet), and non-PJSIP channels.
+        var other = 0;
+        foreach (var (endpoint, count) in active)
+        {
+            if (endpoint.Length == 0 || !s.Endpoints.ContainsKey(endpoint))
+            {
+                if (endpoint.Length == 0) other += count;
+                else _channelsActive.Set(count, endpoint);
+            }
+        }
+        if (other > 0) _channelsActive.Set(other, OtherEndpoint);
+    }
+
+    /// <summary>The AOR, or <c>aor/N</c> (1-based, in URI order) when the AOR has several contacts.</summary>
+    internal static IEnumerable<(ContactState Contact, string Label)> ContactLabels(EndpointState endpoint)
+    {
+        if (endpoint.Contacts.Count == 1)
+        {
+            foreach (var c in endpoint.Contacts.Values) yield return (c, c.Aor);
+            yield break;
+        }
+        foreach (var group in endpoint.Contacts.Values.GroupBy(c => c.Aor, StringComparer.Ordinal))
+        {
+            var ordered = group.OrderBy(c => c.Uri, StringComparer.Ordinal).ToList();
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                yield return (ordered[i], ordered.Count == 1 ? group.Key : $"{group.Key}/{i + 1}");
+            }
+        }
+    }
+
+    private static string CauseLabel(int cause) => cause is >= 0 and <= 127 ? CauseLabels[cause] : "unknown";
+
+    private static readonly string[] CauseLabels = Enumerable.Range(0, 128).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <inheritdoc />
+    public void Dispose() => _store.CallEnded -= OnCallEnded;
+
+    /// <summary>A labelled gauge whose series not set since the last <see cref="Commit"/> are removed.</summary>
+    private sealed class SeriesSet(Gauge gauge)
+    {
+        private HashSet<LabelKey> _published = [];
+        private HashSet<LabelKey> _current = [];
+
+        public void Set(double value, params string[] labels)
+        {
+            gauge.WithLabels(labels).Set(value);
+            _current.Add(new LabelKey(labels));
+        }
+
+        public void Commit()
+        {
+            foreach (var key in _published)
+            {
+                if (!_current.Contains(key)) gauge.RemoveLabelled(key.Values);
+            }
+            (_published, _current) = (_current, _published);
+            _current.Clear();
+        }
+    }
+
+    private readonly record struct LabelKey(string[] Values)
+    {
+        public bool Equals(LabelKey other) => Values.AsSpan().SequenceEqual(other.Values);
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            foreach (var v in Values) h.Add(v);
+            return h.ToHashCode();
+        }
+    }
+}
