@@ -29,6 +29,7 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
     private readonly Lock _gate = new();
     private Task? _loop;
     private bool _pending;
+    private bool _disposed;
 
     /// <summary>Creates a tracker writing into <paramref name="store"/>.</summary>
     public PbxStateTracker(AmiClient client, PbxStateStore store, ILogger<PbxStateTracker>? logger = null)
@@ -222,10 +223,12 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         Task? loop;
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
             loop = _loop;
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (loop is not null) await loop.ConfigureAwait(false);
-        _stopping.Dispose();
+        // _stopping is not disposed: a late RequestResync may still read its token.
     }
 }
