@@ -31,14 +31,17 @@ public sealed class PbxMetrics : IDisposable
     private readonly Counter _amiEvents;
     private readonly Counter _amiReconnects;
     private readonly Gauge _lastEventAge;
-    private readonly SeriesSet _registered;
+    private readonly SeriesSet<string> _registered;
     private readonly Counter _transitions;
-    private readonly SeriesSet _reachable;
-    private readonly SeriesSet _roundtrip;
-    private readonly SeriesSet _channelsActive;
-    private readonly Counter _calls;
-    private readonly Counter _hangups;
+    private readonly SeriesSet<string> _reachable;
+    private readonly SeriesSet<(string Endpoint, string Contact)> _roundtrip;
+    private readonly SeriesSet<string> _channelsActive;
+    private readonly ChildCache<string, Counter.Child> _calls;
+    private readonly ChildCache<(string Endpoint, int Cause), Counter.Child> _hangups;
+    private readonly ChildCache<(string Registration, string Status), Counter.Child> _transitionChildren;
+    private readonly ChildCache<string, Counter.Child> _eventChildren;
     private readonly Histogram _callDuration;
+    private PbxSnapshot? _rendered;
 
     /// <summary>Creates the metrics in <paramref name="registry"/> and renders them from <paramref name="store"/> on every collect.</summary>
     public PbxMetrics(PbxStateStore store, CollectorRegistry registry)
@@ -50,13 +53,21 @@ public sealed class PbxMetrics : IDisposable
         _amiReconnects = factory.CreateCounter("watchdog_ami_reconnects_total", "Successful AMI logins after the first.");
         _lastEventAge = factory.CreateGauge("watchdog_ami_last_event_age_seconds", "Seconds since the last AMI event.",
             new GaugeConfiguration { SuppressInitialValue = true });
-        _registered = new(factory.CreateGauge("asterisk_registration_registered", "1 when the outbound registration is Registered.", "registration"));
+        var registered = factory.CreateGauge("asterisk_registration_registered", "1 when the outbound registration is Registered.", "registration");
+        _registered = new(registered, k => registered.WithLabels(k), k => registered.RemoveLabelled(k));
         _transitions = factory.CreateCounter("asterisk_registration_transitions_total", "Outbound registration status changes, by new status.", "registration", "status");
-        _reachable = new(factory.CreateGauge("asterisk_endpoint_reachable", "1 when any contact of the endpoint is Reachable or NonQualified.", "endpoint"));
-        _roundtrip = new(factory.CreateGauge("asterisk_contact_roundtrip_seconds", "Last qualify round trip of a reachable contact.", "endpoint", "contact"));
-        _channelsActive = new(factory.CreateGauge("asterisk_channels_active", "Active channels, by endpoint.", "endpoint"));
-        _calls = factory.CreateCounter("asterisk_calls_total", "Channels created, by endpoint.", "endpoint");
-        _hangups = factory.CreateCounter("asterisk_hangups_total", "Channels hung up, by endpoint and Q.850 cause.", "endpoint", "cause");
+        _transitionChildren = new(k => _transitions.WithLabels(k.Registration, k.Status));
+        var reachable = factory.CreateGauge("asterisk_endpoint_reachable", "1 when any contact of the endpoint is Reachable or NonQualified.", "endpoint");
+        _reachable = new(reachable, k => reachable.WithLabels(k), k => reachable.RemoveLabelled(k));
+        var roundtrip = factory.CreateGauge("asterisk_contact_roundtrip_seconds", "Last qualify round trip of a reachable contact.", "endpoint", "contact");
+        _roundtrip = new(roundtrip, k => roundtrip.WithLabels(k.Endpoint, k.Contact), k => roundtrip.RemoveLabelled(k.Endpoint, k.Contact));
+        var channelsActive = factory.CreateGauge("asterisk_channels_active", "Active channels, by endpoint.", "endpoint");
+        _channelsActive = new(channelsActive, k => channelsActive.WithLabels(k), k => channelsActive.RemoveLabelled(k));
+        var calls = factory.CreateCounter("asterisk_calls_total", "Channels created, by endpoint.", "endpoint");
+        _calls = new(k => calls.WithLabels(k));
+        var hangups = factory.CreateCounter("asterisk_hangups_total", "Channels hung up, by endpoint and Q.850 cause.", "endpoint", "cause");
+        _hangups = new(k => hangups.WithLabels(k.Endpoint, CauseLabel(k.Cause)));
+        _eventChildren = new(k => _amiEvents.WithLabels(k));
         _callDuration = factory.CreateHistogram("asterisk_call_duration_seconds", "Lifetime of ended channels, by endpoint.",
             new HistogramConfiguration { LabelNames = ["endpoint"], Buckets = DurationBuckets });
 
@@ -81,13 +92,15 @@ public sealed class PbxMetrics : IDisposable
             _amiReconnects.IncTo(s.Ami.Reconnects);
             foreach (var (name, count) in _store.Events.Snapshot())
             {
-                _amiEvents.WithLabels(name).IncTo(count);
+                _eventChildren.Get(name).IncTo(count);
             }
             if (_store.Events.LastEventAt is { } last)
             {
                 _lastEventAge.Set(Math.Max(0, (now - last).TotalSeconds));
             }
 
+            // Every PBX series is a function of the snapshot: an unchanged snapshot needs no work.
+            if (ReferenceEquals(s, _rendered)) return;
             RenderTotals(s.Totals);
             if (s.Ami.Connected)
             {
@@ -97,6 +110,7 @@ public sealed class PbxMetrics : IDisposable
             _reachable.Commit();
             _roundtrip.Commit();
             _channelsActive.Commit();
+            _rendered = s;
         }
     }
 
@@ -106,16 +120,16 @@ public sealed class PbxMetrics : IDisposable
         {
             foreach (var (status, count) in byStatus)
             {
-                _transitions.WithLabels(registration, status).IncTo(count);
+                _transitionChildren.Get((registration, status)).IncTo(count);
             }
         }
         foreach (var (endpoint, calls) in totals.Calls)
         {
             var label = EndpointLabel(endpoint);
-            _calls.WithLabels(label).IncTo(calls.CallsStarted);
+            _calls.Get(label).IncTo(calls.CallsStarted);
             foreach (var (cause, count) in calls.HangupsByCause)
             {
-                _hangups.WithLabels(label, CauseLabel(cause)).IncTo(count);
+                _hangups.Get((label, cause)).IncTo(count);
             }
         }
     }
@@ -124,19 +138,19 @@ public sealed class PbxMetrics : IDisposable
     {
         foreach (var reg in s.Registrations.Values)
         {
-            _registered.Set(reg.IsRegistered ? 1 : 0, reg.Name);
+            _registered.Set(reg.Name, reg.IsRegistered ? 1 : 0);
         }
 
         var active = s.ActiveChannelsByEndpoint();
         foreach (var endpoint in s.Endpoints.Values)
         {
-            _reachable.Set(endpoint.IsReachable ? 1 : 0, endpoint.Name);
-            _channelsActive.Set(active.GetValueOrDefault(endpoint.Name), endpoint.Name);
+            _reachable.Set(endpoint.Name, endpoint.IsReachable ? 1 : 0);
+            _channelsActive.Set(endpoint.Name, active.GetValueOrDefault(endpoint.Name));
             foreach (var (contact, label) in ContactLabels(endpoint))
             {
                 if (contact.RoundtripUsec is { } rtt && contact.IsReachable)
                 {
-                    _roundtrip.Set(rtt / 1_000_000.0, endpoint.Name, label);
+                    _roundtrip.Set((endpoint.Name, label), rtt / 1_000_000.0);
                 }
             }
         }
@@ -147,10 +161,10 @@ public sealed class PbxMetrics : IDisposable
             if (endpoint.Length == 0 || !s.Endpoints.ContainsKey(endpoint))
             {
                 if (endpoint.Length == 0) other += count;
-                else _channelsActive.Set(count, endpoint);
+                else _channelsActive.Set(endpoint, count);
             }
         }
-        if (other > 0) _channelsActive.Set(other, OtherEndpoint);
+        if (other > 0) _channelsActive.Set(OtherEndpoint, other);
     }
 
     /// <summary>The AOR, or <c>aor/N</c> (1-based, in URI order) when the AOR has several contacts.</summary>
@@ -178,38 +192,57 @@ public sealed class PbxMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => _store.CallEnded -= OnCallEnded;
 
-    /// <summary>A labelled gauge whose series not set since the last <see cref="Commit"/> are removed.</summary>
-    private sealed class SeriesSet(Gauge gauge)
+    /// <summary>Label children by key, so a render does not rebuild label sets.</summary>
+    private sealed class ChildCache<TKey, TChild>(Func<TKey, TChild> create)
+        where TKey : notnull
     {
-        private HashSet<LabelKey> _published = [];
-        private HashSet<LabelKey> _current = [];
+        private readonly Dictionary<TKey, TChild> _children = [];
 
-        public void Set(double value, params string[] labels)
+        public TChild Get(TKey key)
         {
-            gauge.WithLabels(labels).Set(value);
-            _current.Add(new LabelKey(labels));
+            if (!_children.TryGetValue(key, out var child))
+            {
+                child = create(key);
+                _children[key] = child;
+            }
+            return child;
+        }
+    }
+
+    /// <summary>A labelled gauge whose series not set since the last <see cref="Commit"/> are removed.</summary>
+    private sealed class SeriesSet<TKey>(Gauge gauge, Func<TKey, Gauge.Child> create, Action<TKey> remove)
+        where TKey : notnull
+    {
+        private readonly Dictionary<TKey, Gauge.Child> _children = [];
+        private readonly HashSet<TKey> _current = [];
+        private readonly List<TKey> _stale = [];
+
+        public Gauge Gauge { get; } = gauge;
+
+        public void Set(TKey key, double value)
+        {
+            if (!_children.TryGetValue(key, out var child))
+            {
+                child = create(key);
+                _children[key] = child;
+            }
+            child.Set(value);
+            _current.Add(key);
         }
 
         public void Commit()
         {
-            foreach (var key in _published)
+            foreach (var key in _children.Keys)
             {
-                if (!_current.Contains(key)) gauge.RemoveLabelled(key.Values);
+                if (!_current.Contains(key)) _stale.Add(key);
             }
-            (_published, _current) = (_current, _published);
+            foreach (var key in _stale)
+            {
+                remove(key);
+                _children.Remove(key);
+            }
+            _stale.Clear();
             _current.Clear();
-        }
-    }
-
-    private readonly record struct LabelKey(string[] Values)
-    {
-        public bool Equals(LabelKey other) => Values.AsSpan().SequenceEqual(other.Values);
-
-        public override int GetHashCode()
-        {
-            var h = new HashCode();
-            foreach (var v in Values) h.Add(v);
-            return h.ToHashCode();
         }
     }
 }

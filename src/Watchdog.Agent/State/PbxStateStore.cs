@@ -59,7 +59,7 @@ public sealed class PbxStateStore
                 journal.Add((update, at));
                 if (journal.Count > JournalLimit) _journal = null;
             }
-            Publish(next);
+            if (!ReferenceEquals(next, _current)) Publish(next);
         }
         if (ended is { } e) CallEnded?.Invoke(e);
     }
@@ -155,12 +155,14 @@ public sealed class PbxStateStore
 
     private static PbxSnapshot ApplyRegistration(PbxSnapshot s, RegistrationStatusChanged r, DateTimeOffset at, bool countTotals)
     {
-        foreach (var reg in s.Registrations.Values)
+        foreach (var (name, reg) in s.Registrations)
         {
             if (reg.ClientUri == r.ClientUri && reg.ServerUri == r.ServerUri)
             {
-                var totals = countTotals ? CountTransition(s.Totals, reg.Name, r.Status) : s.Totals;
-                return s with { Registrations = s.Registrations.SetItem(reg.Name, Transition(reg, r.Status, at)), Totals = totals };
+                // Asterisk repeats a status (e.g. Rejected on every failed retry); only a change is a transition.
+                if (reg.Status == r.Status) return s;
+                var totals = countTotals ? CountTransition(s.Totals, name, r.Status) : s.Totals;
+                return s with { Registrations = s.Registrations.SetItem(name, Transition(reg, r.Status, at)), Totals = totals };
             }
         }
         // Unknown until a resync lists it (a registration added by a reload); the next resync picks it up.
@@ -207,6 +209,7 @@ public sealed class PbxStateStore
             // Created and Updated say a contact exists or changed, not whether it answers.
             var status = c.Status is "Created" or "Updated" ? known?.Status ?? "Unknown" : c.Status;
             var rtt = status.Equals("Reachable", StringComparison.OrdinalIgnoreCase) ? c.RoundtripUsec ?? known?.RoundtripUsec : null;
+            if (known is not null && known.Status == status && known.RoundtripUsec == rtt && known.Aor == c.Aor) return s;
             contacts = endpoint.Contacts.SetItem(c.Uri, new ContactState(c.Aor, c.Uri, status, rtt));
         }
         return s with { Endpoints = s.Endpoints.SetItem(c.Endpoint, endpoint with { Contacts = contacts }) };
@@ -226,11 +229,16 @@ public sealed class PbxStateStore
     private static PbxSnapshot ApplyHangup(PbxSnapshot s, ChannelHungUp h, DateTimeOffset at, bool countTotals, ref CallEnded? ended)
     {
         var next = s;
-        var endpoint = ChannelState.EndpointOf(h.Channel);
+        string endpoint;
         if (s.Channels.TryGetValue(h.Uniqueid, out var channel))
         {
+            endpoint = channel.Endpoint;
             next = s with { Channels = s.Channels.Remove(h.Uniqueid) };
             if (countTotals) ended = new CallEnded(channel.Endpoint, h.Cause, at - channel.CreatedAt);
+        }
+        else
+        {
+            endpoint = ChannelState.EndpointOf(h.Channel);
         }
         if (!countTotals) return next;
         var calls = s.Totals.Calls.GetValueOrDefault(endpoint) ?? EndpointCallTotals.Empty;

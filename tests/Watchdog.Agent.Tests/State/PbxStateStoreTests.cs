@@ -41,7 +41,7 @@ public class PbxStateStoreTests
     }
 
     [Fact]
-    public void Registry_event_matched_by_client_and_server_uri_records_transition_and_error()
+    public void Registry_event_matched_by_client_and_server_uri_records_changes_only_as_transitions()
     {
         var store = Synced();
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -56,7 +56,8 @@ public class PbxStateStoreTests
         Assert.Equal("Rejected", reg.LastErrorStatus);
         Assert.Equal(_time.GetUtcNow(), reg.LastChangeAt);
         Assert.Equal(["Registered>Rejected", "Rejected>Registered"], reg.History.Select(h => $"{h.From}>{h.To}"));
-        Assert.Equal(2, store.Current.Totals.RegistrationTransitions["mango-registration"]["Rejected"]);
+        Assert.Equal(1, store.Current.Totals.RegistrationTransitions["mango-registration"]["Rejected"]);
+        Assert.Equal(1, store.Current.Totals.RegistrationTransitions["mango-registration"]["Registered"]);
     }
 
     [Fact]
