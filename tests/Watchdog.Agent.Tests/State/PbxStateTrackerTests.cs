@@ -1,0 +1,62 @@
+using Watchdog.Ami;
+using Watchdog.Agent.Tests.Metrics;
+
+namespace Watchdog.Agent.Tests.State;
+
+public class PbxStateTrackerTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Events_that_arrive_after_a_list_was_read_survive_the_resync()
+    {
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.WaitUntilSyncedAsync();
+        var callStarted = 0;
+        // CoreSettings is read after CoreShowChannels: a call started now is missing from the channel list.
+        agent.Simulator.ActionHook = (action, _) =>
+        {
+            if (action == "CoreSettings" && Interlocked.Exchange(ref callStarted, 1) == 0) agent.Simulator.StartCall();
+            return null;
+        };
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await agent.Tracker.ResyncAsync(cts.Token);
+
+        var s = agent.Store.Current;
+        Assert.Equal(1, callStarted);
+        Assert.Equal(2, s.Channels.Count);
+        Assert.Equal(1, s.ActiveChannelsByEndpoint()["mango-trunk"]);
+        Assert.Equal(1, s.Totals.Calls["mango-trunk"].CallsStarted);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Dropped_events_signal_triggers_a_resync()
+    {
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.WaitUntilSyncedAsync();
+        var before = agent.Store.Current.LastResyncAt;
+        agent.Simulator.Pbx.Registration("mango-registration").Status = "Rejected";
+
+        await agent.Tracker.OnResyncRequiredAsync(new AmiResyncRequired(10, 10), CancellationToken.None);
+
+        await agent.WaitForMetricsAsync(m => AgentHarness.Get(m, "asterisk_registration_registered", ("registration", "mango-registration")) == 0,
+            "resync after dropped events");
+        Assert.NotEqual(before, agent.Store.Current.LastResyncAt);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Resync_while_ami_is_down_does_nothing()
+    {
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.WaitUntilSyncedAsync();
+        await agent.Simulator.StopListeningAsync();
+        agent.Simulator.DropConnections();
+        await agent.WaitForMetricsAsync(m => AgentHarness.Get(m, "watchdog_ami_connected") == 0, "AMI down");
+        var before = agent.Store.Current;
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await agent.Tracker.ResyncAsync(cts.Token);
+
+        Assert.Equal(before.LastResyncAt, agent.Store.Current.LastResyncAt);
+        Assert.Equal(before.Registrations, agent.Store.Current.Registrations);
+    }
+}
