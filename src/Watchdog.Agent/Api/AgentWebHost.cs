@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Prometheus;
 using Watchdog.Agent.Metrics;
 using Watchdog.Agent.State;
@@ -26,7 +27,7 @@ public static class AgentWebHost
 
     /// <summary>
     /// Registers <see cref="PbxStateStore"/>, <see cref="PbxStateTracker"/> (needs an <c>AmiClient</c>
-    /// registered by the host, and <c>client.Subscribe(tracker)</c> at start), <see cref="PbxResyncJob"/>,
+    /// registered by the host) attached to the client by <see cref="PbxStateTrackerService"/>, <see cref="PbxResyncJob"/>,
     /// <see cref="StateOptions"/> bound from <paramref name="stateSection"/>, a private
     /// <see cref="CollectorRegistry"/> and <see cref="PbxMetrics"/>.
     /// </summary>
@@ -37,6 +38,7 @@ public static class AgentWebHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PbxStateStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PbxStateTracker>();
+        services.AddHostedService<PbxStateTrackerService>();
         services.TryAddTransient<PbxResyncJob>();
         services.TryAddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.TryAddSingleton<PbxMetrics>();

@@ -39,6 +39,22 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         _logger = logger ?? NullLogger<PbxStateTracker>.Instance;
     }
 
+    /// <summary>
+    /// Subscribes to the client, and catches up (connected + resync) if it is already logged in, so
+    /// the order in which the host starts the client and the tracker does not matter. Dispose the
+    /// result to unsubscribe.
+    /// </summary>
+    public IDisposable Start()
+    {
+        var subscription = _client.Subscribe(this);
+        if (_client.State == AmiConnectionState.LoggedIn && !_store.Current.Ami.Connected)
+        {
+            _store.SetAmiConnected(true);
+            _ = RequestResync();
+        }
+        return subscription;
+    }
+
     /// <inheritdoc />
     public ValueTask OnEventAsync(AmiMessage message, CancellationToken ct)
     {

@@ -23,7 +23,6 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
-    private IDisposable? _subscription;
 
     private AgentHarness(AmiSimulator simulator, AmiClient client, WebApplication app, Uri baseAddress)
     {
@@ -66,8 +65,8 @@ internal sealed class AgentHarness : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
+        // The tracker service attached itself when the app started; the client starts after, as in the executable.
         var harness = new AgentHarness(simulator, client, app, new Uri(address));
-        harness._subscription = client.Subscribe(harness.Tracker);
         harness._run = client.RunAsync(harness._stop.Token);
         return harness;
     }
@@ -126,7 +125,6 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _run.WaitAsync(TimeSpan.FromSeconds(10));
-        _subscription?.Dispose();
         await Tracker.DisposeAsync();
         await Client.DisposeAsync();
         await App.StopAsync();

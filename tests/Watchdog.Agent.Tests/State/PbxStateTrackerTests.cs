@@ -11,10 +11,17 @@ public class PbxStateTrackerTests
         await using var agent = await AgentHarness.StartAsync();
         await agent.WaitUntilSyncedAsync();
         var callStarted = 0;
+        var appliedLive = false;
         // CoreSettings is read after CoreShowChannels: a call started now is missing from the channel list.
+        // CoreStatus (the last read) is held until the call's events were applied live, so they land
+        // inside the resync window for sure and only the journal replay can keep them.
         agent.Simulator.ActionHook = (action, _) =>
         {
             if (action == "CoreSettings" && Interlocked.Exchange(ref callStarted, 1) == 0) agent.Simulator.StartCall();
+            if (action == "CoreStatus" && Volatile.Read(ref callStarted) == 1)
+            {
+                appliedLive = SpinWait.SpinUntil(() => agent.Store.Current.Channels.Count == 2, TimeSpan.FromSeconds(10));
+            }
             return null;
         };
 
@@ -23,6 +30,7 @@ public class PbxStateTrackerTests
 
         var s = agent.Store.Current;
         Assert.Equal(1, callStarted);
+        Assert.True(appliedLive, "the call's events never reached the tracker during the resync");
         Assert.Equal(2, s.Channels.Count);
         Assert.Equal(1, s.ActiveChannelsByEndpoint()["mango-trunk"]);
         Assert.Equal(1, s.Totals.Calls["mango-trunk"].CallsStarted);
