@@ -54,15 +54,15 @@ public sealed class PbxMetrics : IDisposable
         _lastEventAge = factory.CreateGauge("watchdog_ami_last_event_age_seconds", "Seconds since the last AMI event.",
             new GaugeConfiguration { SuppressInitialValue = true });
         var registered = factory.CreateGauge("asterisk_registration_registered", "1 when the outbound registration is Registered.", "registration");
-        _registered = new(registered, k => registered.WithLabels(k), k => registered.RemoveLabelled(k));
+        _registered = new(k => registered.WithLabels(k), k => registered.RemoveLabelled(k));
         _transitions = factory.CreateCounter("asterisk_registration_transitions_total", "Outbound registration status changes, by new status.", "registration", "status");
         _transitionChildren = new(k => _transitions.WithLabels(k.Registration, k.Status));
         var reachable = factory.CreateGauge("asterisk_endpoint_reachable", "1 when any contact of the endpoint is Reachable or NonQualified.", "endpoint");
-        _reachable = new(reachable, k => reachable.WithLabels(k), k => reachable.RemoveLabelled(k));
+        _reachable = new(k => reachable.WithLabels(k), k => reachable.RemoveLabelled(k));
         var roundtrip = factory.CreateGauge("asterisk_contact_roundtrip_seconds", "Last qualify round trip of a reachable contact.", "endpoint", "contact");
-        _roundtrip = new(roundtrip, k => roundtrip.WithLabels(k.Endpoint, k.Contact), k => roundtrip.RemoveLabelled(k.Endpoint, k.Contact));
+        _roundtrip = new(k => roundtrip.WithLabels(k.Endpoint, k.Contact), k => roundtrip.RemoveLabelled(k.Endpoint, k.Contact));
         var channelsActive = factory.CreateGauge("asterisk_channels_active", "Active channels, by endpoint.", "endpoint");
-        _channelsActive = new(channelsActive, k => channelsActive.WithLabels(k), k => channelsActive.RemoveLabelled(k));
+        _channelsActive = new(k => channelsActive.WithLabels(k), k => channelsActive.RemoveLabelled(k));
         var calls = factory.CreateCounter("asterisk_calls_total", "Channels created, by endpoint.", "endpoint");
         _calls = new(k => calls.WithLabels(k));
         var hangups = factory.CreateCounter("asterisk_hangups_total", "Channels hung up, by endpoint and Q.850 cause.", "endpoint", "cause");
@@ -210,14 +210,12 @@ public sealed class PbxMetrics : IDisposable
     }
 
     /// <summary>A labelled gauge whose series not set since the last <see cref="Commit"/> are removed.</summary>
-    private sealed class SeriesSet<TKey>(Gauge gauge, Func<TKey, Gauge.Child> create, Action<TKey> remove)
+    private sealed class SeriesSet<TKey>(Func<TKey, Gauge.Child> create, Action<TKey> remove)
         where TKey : notnull
     {
         private readonly Dictionary<TKey, Gauge.Child> _children = [];
         private readonly HashSet<TKey> _current = [];
         private readonly List<TKey> _stale = [];
-
-        public Gauge Gauge { get; } = gauge;
 
         public void Set(TKey key, double value)
         {

@@ -116,7 +116,12 @@ public sealed class PbxStateStore
         lock (_gate)
         {
             if (ticket.Generation != _resyncGeneration || _journal is not { } journal) return false;
-            var next = Rebuild(_current, data, at);
+            var touched = new HashSet<(string, string)>();
+            foreach (var (update, _) in journal)
+            {
+                if (update is RegistrationStatusChanged r) touched.Add((r.ClientUri, r.ServerUri));
+            }
+            var next = Rebuild(_current, data, at, touched);
             CallEnded? ignored = null;
             foreach (var (update, updateAt) in journal)
             {
@@ -251,13 +256,18 @@ public sealed class PbxStateStore
         return next with { Totals = s.Totals with { Calls = s.Totals.Calls.SetItem(endpoint, calls) } };
     }
 
-    private static PbxSnapshot Rebuild(PbxSnapshot previous, PbxResyncData data, DateTimeOffset at)
+    private static PbxSnapshot Rebuild(PbxSnapshot previous, PbxResyncData data, DateTimeOffset at, HashSet<(string, string)> touchedLive)
     {
         var totals = previous.Totals;
         var registrations = ImmutableDictionary.CreateBuilder<string, RegistrationState>(StringComparer.Ordinal);
         foreach (var r in data.Registrations)
         {
-            if (previous.Registrations.TryGetValue(r.Name, out var known))
+            if (previous.Registrations.TryGetValue(r.Name, out var known) && touchedLive.Contains((r.ClientUri, r.ServerUri)))
+            {
+                // A live event during the resync is newer than the list, already counted, and replayed below.
+                registrations[r.Name] = known with { Endpoint = r.Endpoint };
+            }
+            else if (known is not null)
             {
                 // A change that happened while we were not listening still counts as a transition.
                 if (known.Status != r.Status) totals = CountTransition(totals, r.Name, r.Status);

@@ -166,6 +166,8 @@ public class PbxStateStoreTests
         Assert.True(s.Channels.ContainsKey("2.1"));
         Assert.Equal(1, s.Totals.Calls["elevenlabs-trunk"].CallsStarted);
         Assert.Equal(1, s.Totals.RegistrationTransitions["mango-registration"]["Rejected"]);
+        Assert.False(s.Totals.RegistrationTransitions["mango-registration"].ContainsKey("Registered"));
+        Assert.Single(s.Registrations["mango-registration"].History);
     }
 
     [Fact]
