@@ -67,4 +67,26 @@ public class PbxStateTrackerTests
         Assert.Equal(before.LastResyncAt, agent.Store.Current.LastResyncAt);
         Assert.Equal(before.Registrations, agent.Store.Current.Registrations);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Failed_resync_applies_nothing_and_the_next_one_does()
+    {
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.WaitUntilSyncedAsync();
+        var before = agent.Store.Current;
+        agent.Simulator.Pbx.Registration("mango-registration").Status = "Rejected";
+        agent.Simulator.SilentActions["CoreShowChannels"] = true;
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await agent.Tracker.ResyncAsync(cts.Token);
+
+        // The registration list was read before the timeout, but a partial resync must not be applied.
+        Assert.True(agent.Store.Current.Registrations["mango-registration"].IsRegistered);
+        Assert.Equal(before.LastResyncAt, agent.Store.Current.LastResyncAt);
+
+        agent.Simulator.SilentActions.TryRemove("CoreShowChannels", out _);
+        await agent.Tracker.ResyncAsync(cts.Token);
+
+        Assert.False(agent.Store.Current.Registrations["mango-registration"].IsRegistered);
+    }
 }
