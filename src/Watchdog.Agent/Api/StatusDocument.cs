@@ -1,0 +1,55 @@
+using Watchdog.Agent.Metrics;
+using Watchdog.Agent.State;
+
+namespace Watchdog.Agent.Api;
+
+/// <summary>The body of <c>GET /api/status</c>.</summary>
+public sealed record StatusDocument(
+    AmiStatus Ami, AsteriskStatus Asterisk, IReadOnlyList<RegistrationStatus> Registrations,
+    IReadOnlyList<EndpointStatus> Endpoints, ChannelsStatus Channels, DateTimeOffset? LastResyncAt)
+{
+    /// <summary>Builds the document from one snapshot.</summary>
+    public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
+    {
+        var active = s.ActiveChannelsByEndpoint();
+        return new(
+            new AmiStatus(s.Ami.Connected ? "connected" : "down", s.Ami.Since, s.Ami.Reconnects, s.Ami.LastDisconnectReason,
+                lastEventAt is { } last ? Math.Max(0, (now - last).TotalSeconds) : null),
+            new AsteriskStatus(s.Asterisk.Version, s.Asterisk.StartedAt, s.Asterisk.UptimeAt(now)?.TotalSeconds),
+            s.Registrations.Values.OrderBy(r => r.Name, StringComparer.Ordinal)
+                .Select(r => new RegistrationStatus(r.Name, r.Endpoint, r.Status, r.IsRegistered, r.LastChangeAt, r.LastErrorStatus, r.LastErrorAt,
+                    r.History.Select(h => new TransitionStatus(h.At, h.From, h.To)).ToList()))
+                .ToList(),
+            s.Endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
+                .Select(e => new EndpointStatus(e.Name, e.IsReachable, e.DeviceState, active.GetValueOrDefault(e.Name),
+                    PbxMetrics.ContactLabels(e).Select(c => new ContactStatus(c.Label, c.Contact.Uri, c.Contact.Status,
+                        c.Contact.RoundtripUsec is { } rtt ? rtt / 1000.0 : null)).ToList()))
+                .ToList(),
+            new ChannelsStatus(s.Channels.Count,
+                active.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => PbxMetrics.EndpointLabel(a.Key), a => a.Value)),
+            s.LastResyncAt);
+    }
+}
+
+/// <summary>AMI link: <c>connected</c> or <c>down</c>; while down, everything else is last-known.</summary>
+public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconnects, string? LastDisconnectReason, double? LastEventAgeSeconds);
+
+/// <summary>Asterisk version and uptime.</summary>
+public sealed record AsteriskStatus(string? Version, DateTimeOffset? StartedAt, double? UptimeSeconds);
+
+/// <summary>One outbound registration.</summary>
+public sealed record RegistrationStatus(
+    string Name, string Endpoint, string Status, bool Registered, DateTimeOffset? LastChangeAt, string? LastErrorStatus,
+    DateTimeOffset? LastErrorAt, IReadOnlyList<TransitionStatus> History);
+
+/// <summary>One registration status change.</summary>
+public sealed record TransitionStatus(DateTimeOffset At, string From, string To);
+
+/// <summary>One endpoint, its reachability and contacts.</summary>
+public sealed record EndpointStatus(string Name, bool Reachable, string DeviceState, int ActiveChannels, IReadOnlyList<ContactStatus> Contacts);
+
+/// <summary>One contact; <paramref name="RoundtripMs"/> when reachable.</summary>
+public sealed record ContactStatus(string Label, string Uri, string Status, double? RoundtripMs);
+
+/// <summary>Active channels, in total and per endpoint.</summary>
+public sealed record ChannelsStatus(int Active, IReadOnlyDictionary<string, int> ByEndpoint);
