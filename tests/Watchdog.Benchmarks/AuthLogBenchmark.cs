@@ -125,8 +125,8 @@ internal static class AuthLogBenchmark
         var path = Path.Combine(work, useWatcher ? "live-auth.log" : "poll-auth.log");
         await File.WriteAllTextAsync(path, "");
         var firewall = new SignallingFirewall();
-        var registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(registry);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         var options = new BanOptions { MaxRetry = 1, StatePath = Path.Combine(work, useWatcher ? "bans.json" : "poll-bans.json") };
         var bans = new BanManager(
             options,

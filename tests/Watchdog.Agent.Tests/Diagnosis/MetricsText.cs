@@ -6,9 +6,9 @@ namespace Watchdog.Agent.Tests.Diagnosis;
 /// <summary>A private registry and a way to read one sample back from its text exposition.</summary>
 internal sealed class MetricsText
 {
-    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+    public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public IMetricFactory Factory => Metrics.WithCustomRegistry(Registry);
+    public IMetricFactory Factory => Prometheus.Metrics.WithCustomRegistry(Registry);
 
     /// <summary>The value of the sample whose line starts with <paramref name="series"/> (name plus labels), or null.</summary>
     public async Task<double?> ValueAsync(string series)

@@ -70,8 +70,8 @@ internal sealed class HealingRig
     public HealingRig(HealingOptions? options = null)
     {
         Options = options ?? new HealingOptions();
-        Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         HealingMetrics = new HealingMetrics(factory);
         Budget = new RemediationBudget(Options, Time);
         Causes = new RegistrationCauses(Time);

@@ -57,7 +57,7 @@ public sealed class AmiSecurityEventSourceTests
         using var ufw = new StandInExecutable(name: "ufw");
         await using var sim = new AmiSimulator();
         sim.Start();
-        var factory = Metrics.WithCustomRegistry(Metrics.NewCustomRegistry());
+        var factory = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
         var options = new BanOptions { MaxRetry = 3, StatePath = Path.Combine(dir, "bans.json") };
         var firewall = new UfwFirewall(new UfwOptions { ExecutablePath = ufw.Path_ }, new ActuatorOptions(),
             new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), NullLogger<UfwFirewall>.Instance);

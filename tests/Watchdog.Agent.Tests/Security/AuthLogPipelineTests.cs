@@ -21,7 +21,7 @@ public sealed class AuthLogPipelineTests : IDisposable
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         using var ufw = new StandInExecutable(name: "ufw");
-        var factory = Metrics.WithCustomRegistry(Metrics.NewCustomRegistry());
+        var factory = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
         var firewall = new UfwFirewall(new UfwOptions { ExecutablePath = ufw.Path_ }, new ActuatorOptions(),
             new ProcessRunner(time, NullLogger<ProcessRunner>.Instance), NullLogger<UfwFirewall>.Instance);
         var options = new BanOptions { MaxRetry = 3, StatePath = Path.Combine(_directory, "bans.json") };

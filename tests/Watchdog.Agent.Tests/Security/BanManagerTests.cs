@@ -43,7 +43,7 @@ public sealed class BanManagerTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
     private readonly FakeFirewall _firewall = new();
     private readonly RecordingAlertSink _alerts = new();
-    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly TestLogger<BanManager> _logger = new();
 
     public BanManagerTests() => Directory.CreateDirectory(_directory);
@@ -64,7 +64,7 @@ public sealed class BanManagerTests : IDisposable
     private async Task<BanManager> StartedAsync(BanOptions? options = null, IpWhitelist? whitelist = null)
     {
         options ??= Options();
-        var factory = Metrics.WithCustomRegistry(_registry);
+        var factory = Prometheus.Metrics.WithCustomRegistry(_registry);
         var manager = new BanManager(
             options,
             whitelist ?? IpWhitelist.Create(new WhitelistOptions { IncludeHostAddresses = false }),
