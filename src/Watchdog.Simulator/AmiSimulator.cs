@@ -502,7 +502,7 @@ public sealed class AmiSimulator : IAsyncDisposable
         var line = $"[{_time.GetLocalNow():yyyy-MM-dd HH:mm:ss.fff}] {level}[{Environment.ProcessId}] {source}: {text}\n";
         lock (Pbx.Gate)
         {
-            File.AppendAllText(MessagesLogPath, line, Encoding.UTF8);
+            File.AppendAllText(MessagesLogPath, line, new UTF8Encoding(false));
         }
     }
 

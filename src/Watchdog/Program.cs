@@ -7,10 +7,13 @@ internal static class Program
         watchdog — keeps an Asterisk PBX healthy (AMI monitoring, metrics, self-healing, bans)
 
         usage:
-          watchdog demo [--duration D]   run against a built-in simulated Asterisk and print what happens
-          watchdog --help                this text
-
-        D is a duration such as 30s, 2m or 00:01:30 (default 20s).
+          watchdog run [--config FILE]                 the agent
+          watchdog demo [--duration D] [--listen H:P]  the agent against a built-in simulated Asterisk, with a story
+          watchdog status [--url URL] [--json]         what the running agent sees (exit 0 healthy, 1 degraded, 2 unreachable)
+          watchdog bans list|add IP [--for D]|remove IP
+          watchdog check-config [--config FILE]        validate the configuration, listing every problem
+          watchdog doctor [--json]                     audit this box's Asterisk, firewall and DNS set-up
+          watchdog COMMAND --help                      help on one command
         """;
 
     public static async Task<int> Main(string[] args)
@@ -26,8 +29,18 @@ internal static class Program
             return args[0] switch
             {
                 "demo" => await DemoCommand.RunAsync(args[1..]),
+                "run" => await RunCommand.RunAsync(args[1..]),
+                "status" => await StatusCommand.RunAsync(args[1..]),
+                "bans" => await BansCommand.RunAsync(args[1..]),
+                "check-config" => await CheckConfigCommand.RunAsync(args[1..]),
+                "doctor" => await DoctorCommand.RunAsync(args[1..]),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
+        }
+        catch (Configuration.ConfigException e)
+        {
+            Console.Error.WriteLine($"watchdog: {e.Message}");
+            return 1;
         }
         catch (UsageException e)
         {

@@ -65,8 +65,16 @@ public static class AgentWebHost
             context.Response.ContentType = MetricsContentType;
             await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
-        endpoints.MapGet("/api/status", () =>
-            Results.Json(StatusDocument.From(store.Current, store.Events.LastEventAt, store.Time.GetUtcNow())));
+        var extras = endpoints.ServiceProvider.GetService<IStatusExtras>();
+        endpoints.MapGet("/api/status", async (HttpContext context) =>
+        {
+            var document = StatusDocument.From(store.Current, store.Events.LastEventAt, store.Time.GetUtcNow());
+            if (extras is not null)
+            {
+                document = await extras.CompleteAsync(document, context.RequestAborted).ConfigureAwait(false);
+            }
+            return Results.Json(document);
+        });
         return endpoints;
     }
 }

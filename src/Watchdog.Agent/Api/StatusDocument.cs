@@ -8,6 +8,15 @@ public sealed record StatusDocument(
     AmiStatus Ami, AsteriskStatus Asterisk, IReadOnlyList<RegistrationStatus> Registrations,
     IReadOnlyList<EndpointStatus> Endpoints, ChannelsStatus Channels, DateTimeOffset? LastResyncAt)
 {
+    /// <summary>Active bans (when the ban pipeline runs).</summary>
+    public IReadOnlyList<BanStatus> Bans { get; init; } = [];
+
+    /// <summary>The most recent actions the agent took, oldest first.</summary>
+    public IReadOnlyList<Alerting.ActionRecord> RecentActions { get; init; } = [];
+
+    /// <summary>Whether healing runs in dry-run (actions are logged, not done).</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>Builds the document from one snapshot.</summary>
     public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
     {
@@ -40,7 +49,17 @@ public sealed record AsteriskStatus(string? Version, DateTimeOffset? StartedAt, 
 /// <summary>One outbound registration.</summary>
 public sealed record RegistrationStatus(
     string Name, string Endpoint, string Status, bool Registered, DateTimeOffset? LastChangeAt, string? LastErrorStatus,
-    DateTimeOffset? LastErrorAt, IReadOnlyList<TransitionStatus> History);
+    DateTimeOffset? LastErrorAt, IReadOnlyList<TransitionStatus> History)
+{
+    /// <summary>The cause Asterisk logged for the last failure (403, timeout, max_retries, a SIP code), when known.</summary>
+    public string? LastFailureCause { get; init; }
+
+    /// <summary>Whether Asterisk stopped retrying (it will not come back by itself).</summary>
+    public bool? FailurePermanent { get; init; }
+}
+
+/// <summary>One active ban.</summary>
+public sealed record BanStatus(string Address, string Source, string Reason, DateTimeOffset BannedAt, DateTimeOffset Until, int Offence);
 
 /// <summary>One registration status change.</summary>
 public sealed record TransitionStatus(DateTimeOffset At, string From, string To);

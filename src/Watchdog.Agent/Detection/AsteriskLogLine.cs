@@ -53,6 +53,7 @@ public static partial class AsteriskLogLine
     /// <summary>Parses one line; null when it is not one the agent acts on.</summary>
     public static AsteriskLogEvent? Parse(string line)
     {
+        line = line.TrimStart('\uFEFF');
         if (line.Length == 0 || line[0] != '[' || line.Length > 4096)
         {
             return null;
@@ -68,7 +69,7 @@ public static partial class AsteriskLogLine
         if (Rtp().Match(message) is { Success: true } rtp)
         {
             var channel = rtp.Groups["ch"].Value;
-            return new RtpTimeoutLogged(at, channel, ChannelEndpoint(channel), int.Parse(rtp.Groups["s"].Value, CultureInfo.InvariantCulture));
+            return new RtpTimeoutLogged(at, channel, State.ChannelState.EndpointOf(channel), int.Parse(rtp.Groups["s"].Value, CultureInfo.InvariantCulture));
         }
         if (!header.Groups["src"].Value.Contains("outbound_registration", StringComparison.Ordinal))
         {
@@ -89,14 +90,6 @@ public static partial class AsteriskLogLine
         if (Temporal().Match(message) is { Success: true } t)
             return Failure(at, t, RegistrationFailureReason.TemporalResponse, Code(t), permanent: false);
         return null;
-    }
-
-    /// <summary>The endpoint of a channel name: <c>PJSIP/mango-trunk-0000001a</c> → <c>mango-trunk</c>.</summary>
-    public static string ChannelEndpoint(string channel)
-    {
-        var slash = channel.IndexOf('/');
-        var dash = channel.LastIndexOf('-');
-        return slash >= 0 && dash > slash + 1 ? channel[(slash + 1)..dash] : channel;
     }
 
     private static RegistrationFailureLogged Failure(DateTime? at, Match m, RegistrationFailureReason reason, int? code, bool permanent) =>

@@ -13,16 +13,33 @@ public sealed record RegistrationFailure(string Cause, bool Permanent, DateTimeO
 public sealed class RegistrationCauses(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, RegistrationFailure> _byClientUri = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _nameByClientUri = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Records a failure line.</summary>
     public void Record(RegistrationFailureLogged failure) =>
         _byClientUri[failure.ClientUri] = new RegistrationFailure(failure.Cause, failure.Permanent, time.GetUtcNow());
 
+    /// <summary>Teaches which registration a client URI belongs to (for <see cref="Latest"/>).</summary>
+    public void Learn(string registration, string clientUri)
+    {
+        if (clientUri.Length > 0) _nameByClientUri[clientUri] = registration;
+    }
+
+    /// <summary>The last failure recorded for a registration by name, whatever its age.</summary>
+    public RegistrationFailure? Latest(string registration) =>
+        _nameByClientUri.Where(kv => kv.Value == registration).Select(kv => _byClientUri.GetValueOrDefault(kv.Key)).FirstOrDefault(f => f is not null);
+
     /// <summary>The last failure of a registration, matched by its client URI.</summary>
     public RegistrationFailure? For(RegistrationObservation registration) =>
-        registration.ClientUri.Length > 0 && _byClientUri.TryGetValue(registration.ClientUri, out var f) && f.At >= registration.Since.AddSeconds(-5)
+        Remember(registration) && registration.ClientUri.Length > 0 && _byClientUri.TryGetValue(registration.ClientUri, out var f) && f.At >= registration.Since.AddSeconds(-5)
             ? f
             : null;
+
+    private bool Remember(RegistrationObservation registration)
+    {
+        Learn(registration.Name, registration.ClientUri);
+        return true;
+    }
 
     /// <summary>Forgets a registration's failure once it is registered again.</summary>
     public void Clear(RegistrationObservation registration) => _byClientUri.TryRemove(registration.ClientUri, out _);

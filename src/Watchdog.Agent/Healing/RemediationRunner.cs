@@ -14,7 +14,8 @@ public sealed class RemediationRunner(
     RemediationMetrics metrics,
     IAlertPublisher alerts,
     TimeProvider time,
-    ILogger<RemediationRunner> logger)
+    ILogger<RemediationRunner> logger,
+    ActionLog? actions = null)
 {
     /// <summary>Runs <paramref name="action"/> (a <see cref="HealingLabels"/> action) for <paramref name="target"/>.</summary>
     public async Task<ActionOutcome> RunAsync(string action, string reason, string target, CancellationToken ct, string? cause = null)
@@ -29,6 +30,7 @@ public sealed class RemediationRunner(
         var label = HealingLabels.Outcome(outcome);
         metrics.Count(action, reason, label);
         LogMessages.Remediation(logger, action, reason, target, label);
+        actions?.Record(new ActionRecord(time.GetUtcNow(), action, reason, target, label));
 
         var details = new Dictionary<string, string> { ["action"] = action, ["reason"] = reason };
         if (cause is not null) details["cause"] = cause;

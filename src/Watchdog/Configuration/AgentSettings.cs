@@ -8,27 +8,6 @@ using Watchdog.Ami;
 
 namespace Watchdog.Configuration;
 
-/// <summary>Where the agent looks for SSH failures.</summary>
-public sealed record SecuritySettings
-{
-    /// <summary>Ban attackers at all (detection and metrics run either way).</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>sshd's log; when it does not exist the journal is read instead.</summary>
-    public string AuthLogPath { get; init; } = "/var/log/auth.log";
-
-    /// <summary>Asterisk's security log, for when the manager user lacks the <c>security</c> class; null: not read.</summary>
-    public string? AsteriskSecurityLogPath { get; init; }
-
-    /// <summary>How often the logs are polled.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    public UfwOptions Ufw { get; init; } = new();
-    public BanOptions Bans { get; init; } = new();
-    public WhitelistOptions Whitelist { get; init; } = new();
-    public JournalSshOptions Journal { get; init; } = new();
-}
-
 /// <summary>Every section of the configuration, bound and checked together.</summary>
 public sealed record AgentSettings
 {

@@ -64,11 +64,4 @@ public class AsteriskLogLineTests
     {
         Assert.Null(AsteriskLogLine.Parse("[2026-11-26 08:00:36.448] WARNING[11987] pbx.c: No response received from 'sip:a' on registration attempt to 'sip:u@a', retrying in '15'"));
     }
-
-    [Theory]
-    [InlineData("PJSIP/mango-trunk-00000000", "mango-trunk")]
-    [InlineData("PJSIP/6001-0000001f", "6001")]
-    [InlineData("Local/100@ctx-00000001;1", "100@ctx")]
-    public void Channel_names_map_to_their_endpoint(string channel, string endpoint) =>
-        Assert.Equal(endpoint, AsteriskLogLine.ChannelEndpoint(channel));
 }

@@ -1,0 +1,27 @@
+using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Healing;
+using Watchdog.Agent.Security;
+
+namespace Watchdog.Agent.Api;
+
+/// <summary>Adds bans, recent actions, failure causes and the dry-run flag to <c>/api/status</c>.</summary>
+public sealed class AgentStatusExtras(ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null) : IStatusExtras
+{
+    /// <inheritdoc />
+    public async ValueTask<StatusDocument> CompleteAsync(StatusDocument document, CancellationToken ct)
+    {
+        var banList = bans is null ? [] : await bans.ListBansAsync(ct).ConfigureAwait(false);
+        return document with
+        {
+            Registrations = document.Registrations.Select(r =>
+            {
+                var failure = r.Registered ? null : causes.Latest(r.Name);
+                return failure is null ? r : r with { LastFailureCause = failure.Cause, FailurePermanent = failure.Permanent };
+            }).ToList(),
+            Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence)).ToList(),
+            RecentActions = actions.Recent(),
+            DryRun = actuators.DryRun,
+        };
+    }
+}

@@ -1,0 +1,24 @@
+using Watchdog.Agent.Actuators;
+
+namespace Watchdog.Agent.Security;
+
+/// <summary>The <c>Security</c> section: where attacks are read from and how bans work.</summary>
+public sealed record SecuritySettings
+{
+    /// <summary>Watch for attacks and ban attackers at all.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>sshd's log; when it does not exist the journal is read instead.</summary>
+    public string AuthLogPath { get; init; } = "/var/log/auth.log";
+
+    /// <summary>Asterisk's security log, for when the manager user lacks the <c>security</c> class; null: not read.</summary>
+    public string? AsteriskSecurityLogPath { get; init; }
+
+    /// <summary>How often the logs are polled.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public UfwOptions Ufw { get; init; } = new();
+    public BanOptions Bans { get; init; } = new();
+    public WhitelistOptions Whitelist { get; init; } = new();
+    public JournalSshOptions Journal { get; init; } = new();
+}

@@ -1,0 +1,58 @@
+using Watchdog.Simulator;
+
+namespace Watchdog.Agent.Tests.Hosting;
+
+public class AgentHostEndToEndTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Registration_that_Asterisk_gave_up_on_is_brought_back_by_the_agent_and_the_cause_is_shown()
+    {
+        await using var agent = await AgentUnderTest.StartAsync();
+        await agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
+
+        agent.Simulator.SetRegistrar("mango-registration", RegistrarBehaviour.Forbids, permanent: true);
+        await agent.WaitForMetricAsync("asterisk_registration_failures_total{registration=\"mango-registration\",cause=\"403\"} 1");
+        var down = await agent.StatusAsync();
+        var registration = down.GetProperty("registrations")[0];
+        agent.Simulator.SetRegistrar("mango-registration", RegistrarBehaviour.Accepts);
+
+        var metrics = await agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"success\"} 1");
+        await agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
+        Assert.Contains("PJSIPRegister", agent.Simulator.ReceivedActions);
+        Assert.Equal("403", registration.GetProperty("lastFailureCause").GetString());
+        Assert.True(registration.GetProperty("failurePermanent").GetBoolean());
+        Assert.Contains("watchdog_remediation_cap_reached 0", metrics);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ssh_brute_force_in_auth_log_is_banned_and_shown_in_status()
+    {
+        await using var agent = await AgentUnderTest.StartAsync();
+        await agent.WaitForMetricAsync("watchdog_ami_connected 1");
+
+        for (var i = 0; i < 3; i++)
+        {
+            File.AppendAllText(agent.AuthLog, $"Nov 26 07:40:0{i} pbx sshd[41{i}]: Failed password for invalid user 1.2.3.4 from 203.0.113.77 port 5{i}000 ssh2\n");
+        }
+
+        await agent.WaitForMetricAsync("watchdog_bans_active 1");
+        var status = await agent.StatusAsync();
+        Assert.Equal("203.0.113.77", status.GetProperty("bans")[0].GetProperty("address").GetString());
+        Assert.Equal(["block 203.0.113.77"], agent.Parts.Firewall.Calls);
+        Assert.Contains(status.GetProperty("recentActions").EnumerateArray(), a => a.GetProperty("action").GetString() == "ban");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Rtp_timeouts_are_counted_per_endpoint_once_each_from_log_and_hangup()
+    {
+        await using var agent = await AgentUnderTest.StartAsync();
+        await agent.WaitForMetricAsync("watchdog_ami_connected 1");
+
+        var call = agent.Simulator.StartCall();
+        agent.Simulator.RtpTimeout(call);
+
+        await agent.WaitForMetricAsync("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1");
+        await Task.Delay(1500); // both sources have had time to report it
+        Assert.Contains("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1", await agent.MetricsAsync());
+    }
+}
