@@ -72,6 +72,20 @@ public class EventStreamTests
     }
 
     [Fact]
+    public async Task Events_mask_limits_the_stream_to_the_classes_asked_for()
+    {
+        await using var t = await ClientAndSimulator.StartAsync(o => o with { Events = "system" });
+
+        t.Simulator.EmitSecurity("InvalidAccountID", "PJSIP", "9999", "IPV4/UDP/203.0.113.5/5060");
+        t.Simulator.StartCall();
+        t.Simulator.SetRegistrationStatus("mango-registration", "Rejected"); // system class: delivered, and after the others
+        await t.Observer.WaitForEvent("Registry");
+
+        Assert.DoesNotContain("InvalidAccountID", t.Observer.EventNames);
+        Assert.DoesNotContain("Newchannel", t.Observer.EventNames);
+    }
+
+    [Fact]
     public async Task A_failing_observer_does_not_stop_the_others()
     {
         await using var t = await ClientAndSimulator.StartAsync();

@@ -95,6 +95,20 @@ public class ResilienceTests
     }
 
     [Fact]
+    public async Task Garbage_between_messages_is_skipped_and_the_session_goes_on()
+    {
+        await using var t = await ClientAndSimulator.StartAsync();
+
+        await t.Simulator.SendRawAsync("\u0000\u0001\u00ff garbage without a colon\r\nmore: junk\r\n\r\n"u8.ToArray());
+        t.Simulator.SetRegistrationStatus("mango-registration", "Unregistered");
+        var registry = await t.Observer.WaitForEvent("Registry");
+
+        Assert.Equal("Unregistered", registry["Status"]);
+        Assert.Equal(AmiConnectionState.LoggedIn, t.Client.State);
+        Assert.True((await t.Client.SendAsync(AmiActions.Ping())).IsSuccess);
+    }
+
+    [Fact]
     public void Backoff_doubles_with_jitter_and_is_capped()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), jitter: 0.2, new Random(42));
