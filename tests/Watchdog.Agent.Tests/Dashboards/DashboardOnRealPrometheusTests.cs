@@ -19,6 +19,15 @@ public class DashboardOnRealPrometheusTests(ScrapedScenario scenario, ITestOutpu
     /// </summary>
     private static readonly IReadOnlyDictionary<string, string> AllowedEmpty = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Panels whose honest value after the scenario is 0. Everywhere else a panel of zeros means the
+    /// query reads a pre-created series nothing ever moved (a wrong label or metric), so it fails.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> ZeroIsTheAnswer = new Dictionary<string, string>
+    {
+        ["Remediation cap"] = "1 only after the hourly cap of healing actions is hit, which would stop the healing the scenario needs",
+    };
+
     private static readonly TimeSpan DataTimeout = TimeSpan.FromSeconds(20);
 
     [Fact(Timeout = 60_000)]
@@ -50,7 +59,7 @@ public class DashboardOnRealPrometheusTests(ScrapedScenario scenario, ITestOutpu
                 var body = query.Instant
                     ? await prometheus.QueryAsync(expr, ct)
                     : await prometheus.QueryRangeAsync(expr, scenario.PrometheusStarted, TimeSpan.FromSeconds(1), ct);
-                if (Problem(body) is { } problem)
+                if (Problem(body, zeroIsData: ZeroIsTheAnswer.ContainsKey(query.PanelTitle)) is { } problem)
                 {
                     failures[query] = $"{(query.Instant ? "instant" : "range")} {expr}\n      → {problem}";
                 }
@@ -130,8 +139,8 @@ public class DashboardOnRealPrometheusTests(ScrapedScenario scenario, ITestOutpu
             .Select(l => l[..l.IndexOfAny(['{', ' '])])
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Null when the answer holds at least one number; else why not.</summary>
-    private static string? Problem(JsonElement body)
+    /// <summary>Null when the answer holds at least one number (other than 0 unless <paramref name="zeroIsData"/>); else why not.</summary>
+    private static string? Problem(JsonElement body, bool zeroIsData)
     {
         if (body.GetProperty("status").GetString() != "success")
         {
@@ -148,8 +157,12 @@ public class DashboardOnRealPrometheusTests(ScrapedScenario scenario, ITestOutpu
         var numbers = result.EnumerateArray()
             .SelectMany(s => s.TryGetProperty("values", out var range) ? range.EnumerateArray().ToArray() : new[] { s.GetProperty("value") })
             .Select(v => v[1].GetString())
-            .Where(v => v is not ("NaN" or null));
-        return numbers.Any() ? null : $"only NaN in {result.GetArrayLength()} series";
+            .Where(v => v is not ("NaN" or null))
+            .Select(v => double.Parse(v!, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+        return numbers.Length == 0 ? $"only NaN in {result.GetArrayLength()} series"
+            : !zeroIsData && numbers.All(v => v == 0) ? $"only zeros in {result.GetArrayLength()} series"
+            : null;
     }
 }
 
@@ -176,7 +189,8 @@ public sealed class ScrapedScenario : IAsyncLifetime
 
     private async Task PlayAsync()
     {
-        Agent = await AgentUnderTest.StartAsync();
+        // The scenario heals the same registration twice within seconds.
+        Agent = await AgentUnderTest.StartAsync(s => s with { Healing = s.Healing with { ReregisterCooldown = TimeSpan.Zero } });
         var sim = Agent.Simulator;
         await Agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
 
@@ -187,6 +201,32 @@ public sealed class ScrapedScenario : IAsyncLifetime
                 RepositoryFiles.PathOf("alerts", "watchdog-rules.yml"));
             Instance = await InstanceAsync(Prometheus);
         }
+
+        await PlayRoundAsync(1);
+        if (Prometheus is null)
+        {
+            return;
+        }
+
+        // Prometheus cannot see the first increment of a counter child that appears with it (no earlier
+        // sample to compare), so increase() shows 0 for the round that created the series. Once it has
+        // scraped round 1, a second round (and an AMI reconnect) moves every counter in view.
+        await WaitUntilScrapedAsync(Prometheus,
+            "watchdog_remediations_total{action=\"reregister\",outcome=\"success\"}",
+            "asterisk_registration_transitions_total{status=\"Rejected\"}",
+            "asterisk_rtp_timeouts_total",
+            "asterisk_call_duration_seconds_count",
+            "watchdog_bans_total{source=\"ssh\"} > 0");
+        sim.DropConnections();
+        await Agent.WaitForMetricAsync("watchdog_ami_reconnects_total 1");
+        await Agent.WaitForMetricAsync("watchdog_ami_connected 1");
+        await PlayRoundAsync(2);
+    }
+
+    /// <summary>Round <paramref name="n"/> of every incident the dashboard shows; attackers differ per round.</summary>
+    private async Task PlayRoundAsync(int n)
+    {
+        var sim = Agent.Simulator;
 
         // Registration: the registrar forbids (Asterisk gives up), then accepts; the agent re-registers.
         sim.SetRegistrar("mango-registration", RegistrarBehaviour.Forbids, permanent: true);
@@ -201,33 +241,24 @@ public sealed class ScrapedScenario : IAsyncLifetime
         // Calls: one ends normally, one dies of RTP timeout, one stays up.
         var normal = sim.StartCall();
         var silent = sim.StartCall();
-        var ongoing = sim.StartCall();
+        sim.StartCall();
         sim.Hangup(normal);
         sim.RtpTimeout(silent);
 
         // Attacks: SIP guesses from one address, an SSH brute force from another.
         for (var i = 0; i < 3; i++)
         {
-            sim.EmitSecurity("InvalidAccountID", "PJSIP", "10" + i, "IPV4/UDP/203.0.113.5/5060");
+            sim.EmitSecurity("InvalidAccountID", "PJSIP", "10" + i, $"IPV4/UDP/203.0.113.{4 + n}/5060");
             await File.AppendAllTextAsync(Agent.AuthLog,
-                $"Nov 26 07:40:0{i} pbx sshd[41{i}]: Failed password for root from 203.0.113.77 port 5{i}000 ssh2\n");
+                $"Nov 26 07:4{n}:0{i} pbx sshd[41{i}]: Failed password for root from 203.0.113.{76 + n} port 5{i}000 ssh2\n");
         }
 
-        await Agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"success\"} 1");
+        var count = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"success\"} " + count);
         await Agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
         await Agent.WaitForMetricAsync("asterisk_endpoint_reachable{endpoint=\"mango-trunk\"} 1");
-        await Agent.WaitForMetricAsync("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1");
-        await Agent.WaitForMetricAsync("watchdog_bans_total{source=\"ssh\"} 1");
-
-        if (Prometheus is not null)
-        {
-            // A rate needs the series scraped before and after a change: end one more call once
-            // prometheus has seen the call-duration series, so its quantiles are numbers, not NaN.
-            await WaitUntilScrapedAsync(Prometheus, "asterisk_call_duration_seconds_count");
-            sim.Hangup(ongoing);
-            sim.StartCall();
-            await Agent.WaitForMetricAsync("asterisk_call_duration_seconds_count{endpoint=\"mango-trunk\"} 3");
-        }
+        await Agent.WaitForMetricAsync("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} " + count);
+        await Agent.WaitForMetricAsync("watchdog_bans_total{source=\"ssh\"} " + count);
     }
 
     private static async Task<string> InstanceAsync(RealPrometheus prometheus)
@@ -243,12 +274,15 @@ public sealed class ScrapedScenario : IAsyncLifetime
         return Assert.Single(values);
     }
 
-    private static async Task WaitUntilScrapedAsync(RealPrometheus prometheus, string expr)
+    private static async Task WaitUntilScrapedAsync(RealPrometheus prometheus, params string[] exprs)
     {
-        var found = await prometheus.PollAsync(async ct =>
-            (await prometheus.QueryAsync(expr, ct)).GetProperty("data").GetProperty("result").GetArrayLength() > 0,
-            TimeSpan.FromSeconds(15));
-        Assert.True(found, $"prometheus never scraped {expr}:\n" + prometheus.Log);
+        foreach (var expr in exprs)
+        {
+            var found = await prometheus.PollAsync(async ct =>
+                (await prometheus.QueryAsync(expr, ct)).GetProperty("data").GetProperty("result").GetArrayLength() > 0,
+                TimeSpan.FromSeconds(15));
+            Assert.True(found, $"prometheus never scraped {expr}:\n" + prometheus.Log);
+        }
     }
 
     public async Task DisposeAsync()
