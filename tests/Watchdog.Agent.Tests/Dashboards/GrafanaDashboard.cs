@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Watchdog.Agent.Tests.Dashboards;
 
-/// <summary>One query of one panel.</summary>
-public sealed record DashboardQuery(string PanelTitle, string RefId, string Expr)
+/// <summary>One query of one panel; <paramref name="Instant"/> when Grafana runs it as an instant query (stat, table).</summary>
+public sealed record DashboardQuery(string PanelTitle, string RefId, string Expr, bool Instant = false)
 {
     /// <summary>Values Grafana would put in for its built-in variables, for running a query by hand.</summary>
     public static readonly IReadOnlyDictionary<string, string> BuiltIns = new Dictionary<string, string>
@@ -50,12 +50,16 @@ public sealed class GrafanaDashboard
         select new DashboardQuery(
             panel.GetProperty("title").GetString() ?? "",
             target.TryGetProperty("refId", out var refId) ? refId.GetString() ?? "" : "",
-            target.GetProperty("expr").GetString() ?? "");
+            target.GetProperty("expr").GetString() ?? "",
+            IsTrue(target, "instant") && !IsTrue(target, "range"));
 
     /// <summary>Template variables: name and the whole definition.</summary>
     public IEnumerable<(string Name, JsonElement Definition)> Variables =>
         Root.GetProperty("templating").GetProperty("list").EnumerateArray()
             .Select(v => (v.GetProperty("name").GetString() ?? "", v));
+
+    private static bool IsTrue(JsonElement target, string property) =>
+        target.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static IEnumerable<JsonElement> Flatten(JsonElement panels)
     {
