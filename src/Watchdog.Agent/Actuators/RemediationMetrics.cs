@@ -20,6 +20,17 @@ public sealed class RemediationMetrics
             new CounterConfiguration { LabelNames = ["action", "reason", "outcome"] });
     }
 
+    /// <summary>Creates the series of an action and reason at zero for every outcome, so the first one shows as an increase.</summary>
+    public void Prepare(string action, string reason)
+    {
+        foreach (var outcome in Outcomes)
+        {
+            _remediations.WithLabels(action, reason, outcome);
+        }
+    }
+
+    private static readonly string[] Outcomes = ["success", "failed", "dry_run"];
+
     /// <summary>Counts one remediation. <paramref name="action"/> e.g. ban/unban/restart; <paramref name="outcome"/> success/failed/dry_run.</summary>
     public void Count(string action, string reason, string outcome) =>
         _remediations.WithLabels(action, reason, outcome).Inc();

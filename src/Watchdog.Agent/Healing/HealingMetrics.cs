@@ -24,6 +24,15 @@ public sealed class HealingMetrics
     /// <summary>Sets the cap gauge.</summary>
     public void CapReached(bool reached) => _capReached.Set(reached ? 1 : 0);
 
+    /// <summary>Creates the RTP-timeout series of these endpoints at zero, so the first timeout shows as an increase.</summary>
+    public void PrepareEndpoints(IEnumerable<string> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            _rtpTimeouts.WithLabels(endpoint);
+        }
+    }
+
     /// <summary>Counts one RTP timeout.</summary>
     public void RtpTimeout(string endpoint) => _rtpTimeouts.WithLabels(endpoint).Inc();
 

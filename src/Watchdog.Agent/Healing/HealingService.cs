@@ -23,6 +23,7 @@ public sealed class HealingService(
     RtpTimeoutMonitor rtp,
     RegistrationCauses causes,
     HealingMetrics metrics,
+    RemediationRunner runner,
     EndpointAlerts endpoints,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService, IAmiEventObserver
@@ -34,12 +35,14 @@ public sealed class HealingService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = client.Subscribe(this);
+        runner.PrepareMetrics();
         var tail = options.AsteriskLogPath is { Length: > 0 } path ? TailAsteriskLogAsync(path, stoppingToken) : Task.CompletedTask;
         using var timer = new PeriodicTimer(options.TickInterval, time);
         try
         {
             do
             {
+                metrics.PrepareEndpoints(store.Current.Endpoints.Keys);
                 endpoints.Check();
                 await registrations.TickAsync(stoppingToken).ConfigureAwait(false);
                 await hung.TickAsync(stoppingToken).ConfigureAwait(false);

@@ -17,6 +17,25 @@ public sealed class RemediationRunner(
     ILogger<RemediationRunner> logger,
     ActionLog? actions = null)
 {
+    /// <summary>The healing actions and the reasons each is taken for (their series exist from the start).</summary>
+    public static readonly (string Action, string Reason)[] KnownActions =
+    [
+        (HealingLabels.Reregister, HealingLabels.RegistrationLost), (HealingLabels.Reregister, HealingLabels.RegistrationStopped),
+        (HealingLabels.ReloadPjsip, HealingLabels.RegistrationLost), (HealingLabels.ReloadPjsip, HealingLabels.RegistrationStopped),
+        (HealingLabels.ReloadPjsip, HealingLabels.RtpTimeouts),
+        (HealingLabels.RestartAsterisk, HealingLabels.RegistrationLost), (HealingLabels.RestartAsterisk, HealingLabels.RegistrationStopped),
+        (HealingLabels.RestartAsterisk, HealingLabels.AmiHung), (HealingLabels.RestartAsterisk, HealingLabels.Scheduled),
+    ];
+
+    /// <summary>Creates every healing series at zero.</summary>
+    public void PrepareMetrics()
+    {
+        foreach (var (action, reason) in KnownActions)
+        {
+            metrics.Prepare(action, reason);
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> (a <see cref="HealingLabels"/> action) for <paramref name="target"/>.</summary>
     public async Task<ActionOutcome> RunAsync(string action, string reason, string target, CancellationToken ct, string? cause = null)
     {

@@ -134,8 +134,39 @@ public sealed class PbxMetrics : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the counter series of every known registration and endpoint at zero, so that the first
+    /// transition, call or RTP-timeout hangup shows as an increase (Prometheus needs a sample before it).
+    /// </summary>
+    private void PrepareCounters(PbxSnapshot s)
+    {
+        foreach (var reg in s.Registrations.Keys)
+        {
+            foreach (var status in PreparedStatuses)
+            {
+                _transitionChildren.Get((reg, status));
+            }
+        }
+        foreach (var endpoint in s.Endpoints.Keys)
+        {
+            var label = EndpointLabel(endpoint);
+            _calls.Get(label);
+            foreach (var cause in PreparedCauses)
+            {
+                _hangups.Get((label, cause));
+            }
+            _callDuration.WithLabels(label);
+        }
+    }
+
+    private static readonly string[] PreparedStatuses = ["Registered", "Unregistered", "Rejected"];
+
+    /// <summary>Normal clearing and "requested channel not available" (what an RTP timeout shows as).</summary>
+    private static readonly int[] PreparedCauses = [16, 44];
+
     private void RenderGauges(PbxSnapshot s)
     {
+        PrepareCounters(s);
         foreach (var reg in s.Registrations.Values)
         {
             _registered.Set(reg.Name, reg.IsRegistered ? 1 : 0);

@@ -85,8 +85,25 @@ public class PbxMetricsTests
         Sync(Setup());
         var text = await ScrapeAsync();
 
-        Assert.DoesNotContain("old-trunk", text);
+        // Gauges go with the endpoint; counters (calls, hangups, durations) keep their series, as counters must.
+        Assert.DoesNotContain("asterisk_endpoint_reachable{endpoint=\"old-trunk\"", text);
+        Assert.DoesNotContain("asterisk_channels_active{endpoint=\"old-trunk\"", text);
+        Assert.DoesNotContain("asterisk_contact_roundtrip_seconds{endpoint=\"old-trunk\"", text);
         Assert.Contains("asterisk_endpoint_reachable{endpoint=\"mango-trunk\"} 1", text);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Counters_of_known_endpoints_and_registrations_exist_at_zero_so_the_first_event_is_an_increase()
+    {
+        _store.SetAmiConnected(true);
+        Sync(Setup());
+
+        var text = await ScrapeAsync();
+
+        Assert.Contains("asterisk_calls_total{endpoint=\"mango-trunk\"} 0", text);
+        Assert.Contains("asterisk_hangups_total{endpoint=\"mango-trunk\",cause=\"44\"} 0", text);
+        Assert.Contains("asterisk_call_duration_seconds_count{endpoint=\"mango-trunk\"} 0", text);
+        Assert.Contains("asterisk_registration_transitions_total{registration=\"mango-registration\",status=\"Rejected\"} 0", text);
     }
 
     [Fact(Timeout = 10_000)]
