@@ -58,8 +58,9 @@ internal static class BansCommand
         if (positional.Count > expected) throw new UsageException($"bans {verb}: unexpected argument '{positional[expected]}'");
         if (duration is not null && verb != "add") throw new UsageException($"bans {verb}: --for only goes with add");
         IPAddress? ip = null;
-        if (needsIp && !IPAddress.TryParse(positional[1], out ip))
-            throw new UsageException($"bans {verb}: '{positional[1]}' is not an IP address");
+        // Strict: IPAddress.TryParse would take "1.2.3" for 1.2.0.3 and ban the wrong host.
+        if (needsIp && !IpLiteral.TryParse(positional[1], out ip))
+            throw new UsageException($"bans {verb}: '{positional[1]}' is not an IP address (like 203.0.113.9 or 2001:db8::1)");
 
         using var client = new AgentClient(url, TimeSpan.FromSeconds(30));
         try

@@ -40,7 +40,7 @@ internal static class StatusRenderer
         if (s.DryRun) console.WriteLine("dry run: actions are logged, not done");
         console.WriteLine();
 
-        var summary = NewTable("Agent", "", "");
+        var summary = NewTable("Agent", "", "", "");
         summary.AddRow(Cell("AMI"), State(s.Ami.State, s.Ami.State == "connected"),
             Cell(Join(s.Ami.Since is { } since ? $"since {Time(since)}" : null, $"reconnects {s.Ami.Reconnects}",
                 s.Ami.LastDisconnectReason is { } why ? $"last disconnect: {why}" : null,
