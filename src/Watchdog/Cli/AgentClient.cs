@@ -98,8 +98,15 @@ internal sealed class AgentClient : IDisposable
         string? detail = null;
         if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
         {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            if (problem.RootElement.TryGetProperty("detail", out var d)) detail = d.GetString();
+            try
+            {
+                using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                if (problem.RootElement.TryGetProperty("detail", out var d)) detail = d.GetString();
+            }
+            catch (JsonException)
+            {
+                // A malformed problem body: the status code alone still says what happened.
+            }
         }
         throw new AgentRefusedException((int)response.StatusCode, detail ?? response.ReasonPhrase ?? "error");
     }

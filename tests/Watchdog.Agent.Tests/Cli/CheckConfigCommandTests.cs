@@ -97,6 +97,17 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task The_plain_binder_appends_to_a_non_empty_default_list_which_Bind_must_undo()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Networks:0"] = "10.0.0.0/8" }).Build();
+
+        var raw = config.Get<Watchdog.Agent.Security.WhitelistOptions>();
+
+        Assert.Equal(["81.88.86.0/24", "81.88.88.0/24", "10.0.0.0/8"], raw!.Networks);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task An_empty_whitelist_array_in_json_means_no_extra_networks()
     {
         var file = Write("empty.json", """{ "Security": { "Whitelist": { "Networks": [] } } }""");
