@@ -74,6 +74,21 @@ public class StatusCommandTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Status_is_degraded_when_the_agent_has_lost_ami()
+    {
+        await using var agent = await AgentUnderTest.StartAsync(s => s with { Healing = s.Healing with { Enabled = false } });
+        var url = agent.Http.BaseAddress!.ToString();
+        await CliRun.RunUntilAsync(Ready, "status", "--url", url);
+
+        await agent.Simulator.StopListeningAsync();
+        agent.Simulator.DropConnections();
+        var result = await CliRun.RunUntilAsync(r => r.ExitCode != 0, "status", "--url", url);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("AMI is down", result.Output);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Status_against_a_closed_port_says_so_in_one_line_and_exits_2()
     {
         var url = $"http://127.0.0.1:{CliRun.FreePort()}";
