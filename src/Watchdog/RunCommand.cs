@@ -38,8 +38,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var listen = config["Api:ListenUrl"] ?? "http://127.0.0.1:9105";
-        await using var app = AgentHost.Build(settings, config, new AgentHostOptions { ListenUrl = listen });
+        await using var app = AgentHost.Build(settings, config, new AgentHostOptions { ListenUrl = settings.Api.ListenUrl });
         await app.RunAsync();
         return 0;
     }

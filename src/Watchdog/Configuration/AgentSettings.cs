@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Api;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
@@ -16,6 +17,9 @@ public sealed record AgentSettings
     public HealingOptions Healing { get; init; } = new();
     public SecuritySettings Security { get; init; } = new();
     public AlertingOptions Alerting { get; init; } = new();
+
+    /// <summary>The agent's HTTP listener (<c>/metrics</c>, <c>/api/status</c>, <c>/api/bans</c>).</summary>
+    public AgentApiOptions Api { get; init; } = new();
 
     /// <summary>Binds every section. Unknown keys are ignored; wrong types are reported by <see cref="Validate"/>.</summary>
     public static AgentSettings Bind(IConfiguration config, out IReadOnlyList<string> bindProblems)
@@ -33,16 +37,33 @@ public sealed record AgentSettings
                 return new T();
             }
         }
+        var security = Section<SecuritySettings>("Security");
+        // The binder appends configured items to a list property's non-empty default instead of
+        // replacing it; a configured list must be exactly what the file says.
+        if (ConfiguredList(config, "Security:Whitelist:Networks") is { } networks)
+            security = security with { Whitelist = security.Whitelist with { Networks = networks } };
+        if (ConfiguredList(config, "Security:Journal:Units") is { } units)
+            security = security with { Journal = security.Journal with { Units = units } };
         var settings = new AgentSettings
         {
             Ami = Section<AmiClientOptions>("Ami"),
             Actuators = Section<ActuatorOptions>("Actuators"),
             Healing = Section<HealingOptions>("Healing"),
-            Security = Section<SecuritySettings>("Security"),
+            Security = security,
             Alerting = Section<AlertingOptions>("Alerting"),
+            Api = Section<AgentApiOptions>("Api"),
         };
         bindProblems = problems;
         return settings;
+    }
+
+    /// <summary>The items of a configured list, or null when the key is absent (the default applies).</summary>
+    private static string[]? ConfiguredList(IConfiguration config, string key)
+    {
+        var section = config.GetSection(key);
+        var items = section.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        // An empty JSON array shows up as the key with an empty value: the list is configured, and empty.
+        return items.Length > 0 ? items : section.Value is not null ? [] : null;
     }
 
     /// <summary>Every problem, all at once, each naming its key.</summary>
@@ -58,6 +79,7 @@ public sealed record AgentSettings
         problems.AddRange(Security.Journal.Validate().Select(p => "Security.Journal." + p));
         if (Security.PollInterval <= TimeSpan.Zero) problems.Add("Security.PollInterval must be positive.");
         problems.AddRange(Alerting.Validate());
+        problems.AddRange(Api.Validate());
         return problems;
     }
 }

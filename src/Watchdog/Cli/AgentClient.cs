@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Watchdog.Agent.Api;
+using Watchdog.Agent.Security;
+
+namespace Watchdog.Cli;
+
+/// <summary>The running agent's HTTP API, as the CLI uses it.</summary>
+internal sealed class AgentClient : IDisposable
+{
+    /// <summary>Where the agent listens unless told otherwise (the default <c>Api:ListenUrl</c>).</summary>
+    public const string DefaultUrl = "http://127.0.0.1:9105";
+
+    /// <summary>Web defaults (camelCase) and enums as names or numbers, whichever the agent sends.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly HttpClient _http;
+
+    public AgentClient(Uri baseAddress, TimeSpan timeout)
+    {
+        BaseAddress = baseAddress;
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Parses <c>--url</c>: an absolute http(s) URL.</summary>
+    /// <exception cref="UsageException">It is not one.</exception>
+    public static Uri ParseUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new UsageException($"--url '{text}' is not an http URL (e.g. {DefaultUrl})");
+        // A base with a path (behind a proxy) must end in '/' for the API paths to resolve under it.
+        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.OriginalString + "/");
+    }
+
+    /// <summary><c>GET /api/status</c>: the raw JSON text.</summary>
+    public async Task<string> StatusJsonAsync(CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/status"), ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    /// <summary><c>GET /api/bans</c>.</summary>
+    public async Task<IReadOnlyList<BanEntry>> ListBansAsync(CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/bans"), ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<List<BanEntry>>(Json, ct) ?? [];
+    }
+
+    /// <summary><c>POST /api/bans</c>.</summary>
+    public async Task<BanResult> BanAsync(IPAddress address, TimeSpan? duration, CancellationToken ct)
+    {
+        var body = JsonContent.Create(new { address = address.ToString(), durationSeconds = duration?.TotalSeconds }, options: Json);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/bans") { Content = body }, ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<BanResult>(Json, ct);
+    }
+
+    /// <summary><c>DELETE /api/bans/{ip}</c>: false when the address was not banned.</summary>
+    public async Task<bool> UnbanAsync(IPAddress address, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/bans/{Uri.EscapeDataString(address.ToString())}"), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return false;
+        await EnsureSuccessAsync(response, ct);
+        return true;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        using (request)
+        {
+            try
+            {
+                return await _http.SendAsync(request, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new AgentUnreachableException(BaseAddress, e.InnerException?.Message ?? e.Message);
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new AgentUnreachableException(BaseAddress, $"no answer within {_http.Timeout.TotalSeconds:0} s");
+            }
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        string? detail = null;
+        if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                if (problem.RootElement.TryGetProperty("detail", out var d)) detail = d.GetString();
+            }
+            catch (JsonException)
+            {
+                // A malformed problem body: the status code alone still says what happened.
+            }
+        }
+        throw new AgentRefusedException((int)response.StatusCode, detail ?? response.ReasonPhrase ?? "error");
+    }
+}
+
+/// <summary>Nothing answered at the agent's address: exit code 2.</summary>
+internal sealed class AgentUnreachableException(Uri url, string reason)
+    : Exception($"agent not reachable at {url.OriginalString.TrimEnd('/')}: {reason}");
+
+/// <summary>The agent answered with an error (e.g. bans disabled): exit code 1.</summary>
+internal sealed class AgentRefusedException(int status, string detail)
+    : Exception($"the agent refused ({status}): {detail}");
