@@ -50,6 +50,7 @@ public static class AgentHost
         builder.WebHost.UseUrls(host.ListenUrl);
 
         var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         var time = host.Time ?? TimeProvider.System;
         services.AddSingleton(time);
 
