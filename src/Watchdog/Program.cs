@@ -12,7 +12,7 @@ internal static class Program
           watchdog status [--url URL] [--json]         what the running agent sees (exit 0 healthy, 1 degraded, 2 unreachable)
           watchdog bans list|add IP [--for D]|remove IP
           watchdog check-config [--config FILE]        validate the configuration, listing every problem
-          watchdog doctor [--json]                     audit this box's Asterisk, firewall and DNS set-up
+          watchdog doctor [--json] [--config FILE]     audit this box's Asterisk, firewall and DNS set-up
           watchdog COMMAND --help                      help on one command
         """;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
@@ -16,6 +17,7 @@ public sealed record AgentSettings
     public HealingOptions Healing { get; init; } = new();
     public SecuritySettings Security { get; init; } = new();
     public AlertingOptions Alerting { get; init; } = new();
+    public DiagnosisSettings Diagnosis { get; init; } = new();
 
     /// <summary>Binds every section. Unknown keys are ignored; wrong types are reported by <see cref="Validate"/>.</summary>
     public static AgentSettings Bind(IConfiguration config, out IReadOnlyList<string> bindProblems)
@@ -40,6 +42,7 @@ public sealed record AgentSettings
             Healing = Section<HealingOptions>("Healing"),
             Security = Section<SecuritySettings>("Security"),
             Alerting = Section<AlertingOptions>("Alerting"),
+            Diagnosis = Section<DiagnosisSettings>("Diagnosis"),
         };
         bindProblems = problems;
         return settings;
@@ -58,6 +61,7 @@ public sealed record AgentSettings
         problems.AddRange(Security.Journal.Validate().Select(p => "Security.Journal." + p));
         if (Security.PollInterval <= TimeSpan.Zero) problems.Add("Security.PollInterval must be positive.");
         problems.AddRange(Alerting.Validate());
+        problems.AddRange(Diagnosis.Validate());
         return problems;
     }
 }
