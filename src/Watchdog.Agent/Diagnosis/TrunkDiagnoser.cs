@@ -129,6 +129,10 @@ public sealed class TrunkDiagnoser(
         {
             if (range.Contains(address)) return endpoint;
         }
+        if (IPAddress.IsLoopback(address))
+        {
+            return null; // a provider never sends from loopback; local tools and tests do
+        }
         var known = KnownAddresses(pjsip).ToList();
         return known.FirstOrDefault(k => k.Address.Equals(address)).Endpoint
             ?? known.FirstOrDefault(k => Near(k.Address, address)).Endpoint;
@@ -159,11 +163,14 @@ public sealed class TrunkDiagnoser(
         }
         if (state is not null)
         {
-            foreach (var endpoint in state.Current.Endpoints.Values)
+            var snapshot = state.Current;
+            var trunks = new HashSet<string>(snapshot.Registrations.Values.Select(r => r.Endpoint)
+                .Concat(settings.Doctor.TrunkEndpoints).Concat(settings.Trunks.Providers.Select(p => p.Endpoint)), StringComparer.Ordinal);
+            foreach (var endpoint in snapshot.Endpoints.Values.Where(e => trunks.Contains(e.Name)))
             {
                 foreach (var contact in endpoint.Contacts.Values)
                 {
-                    if (SipUri.HostAddress(contact.Uri) is { } a && (pjsip is null || pjsip.Find(endpoint.Name, "endpoint") is not null))
+                    if (SipUri.HostAddress(contact.Uri) is { } a)
                     {
                         yield return (endpoint.Name, a);
                     }
