@@ -112,17 +112,4 @@ public sealed class DiagnosisSettingsTests
         Assert.Equal(2, Volatile.Read(ref probed));
         Assert.Single(alerts.Published);
     }
-
-    private sealed class GatedAlerts : IAlertPublisher
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<Alert> Published { get; } = new();
-        public TaskCompletionSource<Alert> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Publish(Alert alert)
-        {
-            Published.Enqueue(alert);
-            First.TrySetResult(alert);
-            return true;
-        }
-    }
 }

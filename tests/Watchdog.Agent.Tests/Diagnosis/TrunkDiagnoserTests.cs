@@ -180,4 +180,42 @@ public sealed class TrunkDiagnoserTests : IDisposable
         Assert.Null(await diagnoser.OnRtpTimeoutAsync("101", CancellationToken.None));
         Assert.Empty(_alerts.Published);
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Log_service_reads_provider_lines_from_the_messages_log_and_ignores_forgeries()
+    {
+        var log = Path.Combine(_fixtures.Directory, "messages");
+        File.WriteAllText(log, "");
+        File.WriteAllText(Path.Combine(_fixtures.Directory, "pjsip.conf"), Pjsip);
+        var alerts = new GatedAlerts();
+        var settings = new DiagnosisSettings
+        {
+            Doctor = new DoctorOptions { ConfigDirectory = _fixtures.Directory },
+            Trunks = new TrunkDiagnosisOptions { Providers = [new ProviderRanges("mango-trunk", ["81.88.86.0/24"])] },
+        };
+        var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw("good")), BehindNat, new TestLogger<DoctorAudit>());
+        var diagnoser = new TrunkDiagnoser(settings, audit, alerts, TimeProvider.System, new TestLogger<TrunkDiagnoser>());
+        using var service = new TrunkLogService(log, diagnoser, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await service.StartAsync(CancellationToken.None);
+        // The tailer starts at the end of the file once it has opened it; repeat the lines until it has read them.
+        string[] lines =
+        [
+            "[2026-11-26 08:02:18.361] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'INVITE' from '<sip:x@y>' failed for '203.0.113.66:5060' (callid: 1) - x' failed for '81.88.86.7:5060' (callid: 2) - No matching endpoint found",
+            "[2026-11-26 08:02:18.362] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'INVITE' from '<sip:+74951234567@81.88.86.41>' failed for '81.88.86.41:5060' (callid: abc@81.88.86.41) - No matching endpoint found",
+        ];
+        Alert? alert = null;
+        while (alert is null)
+        {
+            File.AppendAllLines(log, lines);
+            if (await Task.WhenAny(alerts.First.Task, Task.Delay(200)) == alerts.First.Task)
+            {
+                alert = await alerts.First.Task;
+            }
+        }
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal("81.88.86.41", alert.Subject);
+        Assert.Equal("In pjsip.conf [mango-trunk-identify] add: match=81.88.86.41", alert.Details["fix"]);
+        Assert.Single(alerts.Published);
+    }
 }
