@@ -5,7 +5,7 @@ namespace Watchdog.Agent.Diagnosis;
 
 /// <summary>
 /// Watches the state for a trunk failing — a registration leaving <c>Registered</c> (or first seen <c>Rejected</c>),
-/// a trunk endpoint's contacts all becoming unreachable — and starts a <see cref="SipEvidenceRecorder"/> capture for it.
+/// a trunk endpoint's contacts all becoming (or first seen) unreachable — and starts a <see cref="SipEvidenceRecorder"/> capture for it.
 /// Captures run beside the watch loop; stopping waits for them (each switches the logger off).
 /// </summary>
 public sealed class SipEvidenceService(
@@ -56,9 +56,9 @@ public sealed class SipEvidenceService(
         }
         foreach (var e in snapshot.Endpoints.Values.Where(e => trunks.Contains(e.Name)))
         {
-            var was = _reachable.TryGetValue(e.Name, out var w) && w;
+            var was = _reachable.TryGetValue(e.Name, out var w) ? w : (bool?)null;
             _reachable[e.Name] = e.IsReachable;
-            if (was && !e.IsReachable && e.Contacts.Values.FirstOrDefault() is { } contact)
+            if (was != false && !e.IsReachable && e.Contacts.Values.FirstOrDefault() is { } contact)
             {
                 Start(e.Name, SipUri.Host(contact.Uri), $"endpoint {e.Name} unreachable", ct);
             }

@@ -53,6 +53,37 @@ public sealed class DiagnosisHostTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Unreachable_trunk_endpoint_captures_a_trace_for_its_contact_host()
+    {
+        var commands = new ConcurrentQueue<string>();
+        await using var agent = await AgentUnderTest.StartAsync(s => s with
+        {
+            Diagnosis = new DiagnosisSettings
+            {
+                Doctor = new DoctorOptions { TrunkEndpoints = ["elevenlabs-trunk"] },
+                Evidence = new EvidenceOptions { Duration = TimeSpan.FromSeconds(1) },
+            },
+        });
+        agent.Simulator.ActionHook = (action, m) =>
+        {
+            if (action.Equals("Command", StringComparison.OrdinalIgnoreCase) && m["Command"] is { } command && command.StartsWith("pjsip set logger", StringComparison.Ordinal))
+            {
+                commands.Enqueue(command);
+            }
+            return null;
+        };
+        await agent.WaitForMetricAsync("watchdog_ami_connected 1");
+
+        agent.Simulator.SetContactStatus("elevenlabs-trunk", "Unreachable");
+
+        var evidence = await WaitForEvidenceAsync(agent);
+        Assert.Equal("elevenlabs-trunk", evidence.GetProperty("trunk").GetString());
+        Assert.Equal("127.0.0.1", evidence.GetProperty("host").GetString());
+        Assert.Contains("unreachable", evidence.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["pjsip set logger host 127.0.0.1", "pjsip set logger off"], commands);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Process_probe_exports_asterisk_process_metrics_from_the_agents_registry()
     {
         using var proc = new FakeProcTree();
