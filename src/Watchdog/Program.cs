@@ -14,7 +14,7 @@ internal static class Program
           watchdog bans add IP [--for D] [--url URL]    ban IP now (D such as 30m, 2h, 1d; default: the configured ban time)
           watchdog bans remove IP [--url URL]           lift the ban on IP
           watchdog check-config [--config FILE]         validate the configuration, listing every problem
-          watchdog doctor [--json]                      audit this box's Asterisk, firewall and DNS set-up
+          watchdog doctor [--json] [--config FILE]      audit this box's Asterisk, firewall and DNS set-up
           watchdog COMMAND --help                       help on one command
 
         URL is the agent's API, http://127.0.0.1:9105 by default.

@@ -27,6 +27,20 @@ public enum AlertKind
     AmiDown = 11,
     /// <summary>Resolves <see cref="AmiDown"/>.</summary>
     AmiUp = 12,
+    /// <summary>A SIP DNS record of this PBX is missing, leads elsewhere, or changed.</summary>
+    DnsRecordProblem = 13,
+    /// <summary>A TLS certificate expires within the warning window or is invalid.</summary>
+    TlsCertificateProblem = 14,
+    /// <summary>Asterisk's resident memory grows steadily (a leak).</summary>
+    AsteriskMemoryGrowing = 15,
+    /// <summary>Asterisk has nearly as many open file descriptors as it may.</summary>
+    AsteriskFdsNearLimit = 16,
+    /// <summary>A provider's request matched no endpoint: the trunk's identify lacks its address.</summary>
+    TrunkUnmatchedRequest = 17,
+    /// <summary>Calls on a trunk lose media and the NAT or firewall set-up explains it.</summary>
+    TrunkNoAudio = 18,
+    /// <summary>A SIP trace captured while a trunk failed.</summary>
+    SipEvidence = 19,
 }
 
 /// <summary>How urgent an alert is.</summary>

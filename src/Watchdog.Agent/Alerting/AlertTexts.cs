@@ -42,6 +42,13 @@ internal abstract class AlertTexts
             AlertKind.RemediationCapCleared => $"Automatic remediation resumed: {a.Subject}",
             AlertKind.AmiDown => $"AMI connection lost: {a.Subject}",
             AlertKind.AmiUp => $"AMI connection restored: {a.Subject}",
+            AlertKind.DnsRecordProblem => $"SIP DNS record problem: {a.Subject}",
+            AlertKind.TlsCertificateProblem => $"TLS certificate problem: {a.Subject}",
+            AlertKind.AsteriskMemoryGrowing => $"Asterisk memory grows steadily (leak?): {a.Subject}",
+            AlertKind.AsteriskFdsNearLimit => $"Asterisk is near its file descriptor limit: {a.Subject}",
+            AlertKind.TrunkUnmatchedRequest => $"Provider request matched no endpoint: {a.Subject}",
+            AlertKind.TrunkNoAudio => $"Calls without audio, configuration explains it: {a.Subject}",
+            AlertKind.SipEvidence => $"SIP trace captured: {a.Subject}",
             _ => $"{a.Kind}: {a.Subject}",
         };
 
@@ -54,6 +61,12 @@ internal abstract class AlertTexts
             AlertKind.Remediation when a.Outcome == RemediationOutcome.Failed => "Automatic repair did not help; look at it by hand.",
             AlertKind.RemediationCapReached => "Too many repairs in a short time; the watchdog stopped acting. Investigate by hand.",
             AlertKind.AmiDown => "The watchdog is blind: no state, no repairs. Check that Asterisk runs and manager.conf allows us.",
+            AlertKind.DnsRecordProblem => "Peers that look the domain up may not reach this PBX. Fix the record at the DNS provider.",
+            AlertKind.TlsCertificateProblem => "SIP over TLS fails once the certificate is invalid. Renew it before it expires.",
+            AlertKind.AsteriskMemoryGrowing => "Asterisk will run out of memory. Plan a restart in a quiet hour and look for the leaking module.",
+            AlertKind.AsteriskFdsNearLimit => "New calls and connections will fail. Raise LimitNOFILE / maxfiles or find what holds descriptors.",
+            AlertKind.TrunkUnmatchedRequest => "Incoming calls from the provider are rejected. Add the address to the trunk's identify (see fix).",
+            AlertKind.TrunkNoAudio => "Calls connect but there is no audio. Apply the fix and reload pjsip.",
             _ => null,
         };
 
@@ -87,6 +100,13 @@ internal abstract class AlertTexts
             AlertKind.RemediationCapCleared => $"Автовосстановление возобновлено: {a.Subject}",
             AlertKind.AmiDown => $"Потеряно соединение AMI: {a.Subject}",
             AlertKind.AmiUp => $"Соединение AMI восстановлено: {a.Subject}",
+            AlertKind.DnsRecordProblem => $"Проблема с SIP-записью DNS: {a.Subject}",
+            AlertKind.TlsCertificateProblem => $"Проблема с TLS-сертификатом: {a.Subject}",
+            AlertKind.AsteriskMemoryGrowing => $"Память Asterisk растёт (утечка?): {a.Subject}",
+            AlertKind.AsteriskFdsNearLimit => $"Asterisk близок к лимиту файловых дескрипторов: {a.Subject}",
+            AlertKind.TrunkUnmatchedRequest => $"Запрос провайдера не сопоставлен ни с одним endpoint: {a.Subject}",
+            AlertKind.TrunkNoAudio => $"Звонки без звука, причина в конфигурации: {a.Subject}",
+            AlertKind.SipEvidence => $"Записан SIP-обмен: {a.Subject}",
             _ => $"{a.Kind}: {a.Subject}",
         };
 
@@ -99,6 +119,12 @@ internal abstract class AlertTexts
             AlertKind.Remediation when a.Outcome == RemediationOutcome.Failed => "Автоматический ремонт не помог; разберитесь вручную.",
             AlertKind.RemediationCapReached => "Слишком много ремонтов за короткое время; watchdog перестал вмешиваться. Разберитесь вручную.",
             AlertKind.AmiDown => "Watchdog ослеп: нет состояния и ремонта. Проверьте, что Asterisk запущен и manager.conf нас пускает.",
+            AlertKind.DnsRecordProblem => "Узлы, ищущие домен в DNS, могут не найти этот PBX. Исправьте запись у DNS-провайдера.",
+            AlertKind.TlsCertificateProblem => "SIP через TLS перестанет работать, когда сертификат станет недействителен. Обновите его заранее.",
+            AlertKind.AsteriskMemoryGrowing => "Asterisk исчерпает память. Запланируйте перезапуск в тихий час и найдите модуль с утечкой.",
+            AlertKind.AsteriskFdsNearLimit => "Новые звонки и соединения начнут отказывать. Поднимите LimitNOFILE / maxfiles или найдите, кто держит дескрипторы.",
+            AlertKind.TrunkUnmatchedRequest => "Входящие звонки от провайдера отклоняются. Добавьте адрес в identify транка (см. fix).",
+            AlertKind.TrunkNoAudio => "Звонки соединяются, но звука нет. Примените исправление и перезагрузите pjsip.",
             _ => null,
         };
 

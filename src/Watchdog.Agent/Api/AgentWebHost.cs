@@ -69,7 +69,7 @@ public static class AgentWebHost
         return builder;
     }
 
-    /// <summary>Maps <c>GET /metrics</c> (Prometheus text) and <c>GET /api/status</c> (JSON).</summary>
+    /// <summary>Maps <c>GET /metrics</c> (Prometheus text), <c>GET /api/status</c> and <c>GET /api/evidence</c> (latest SIP trace per trunk) as JSON.</summary>
     public static IEndpointRouteBuilder MapWatchdogApi(this IEndpointRouteBuilder endpoints)
     {
         // Resolved now so the metrics exist (and render) from the first scrape.
@@ -92,6 +92,8 @@ public static class AgentWebHost
             }
             return Results.Json(document);
         });
+        var evidence = endpoints.ServiceProvider.GetService<Diagnosis.SipEvidenceRecorder>();
+        endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? []));
         return endpoints;
     }
 }

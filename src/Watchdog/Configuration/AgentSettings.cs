@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Api;
+using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
@@ -17,6 +18,7 @@ public sealed record AgentSettings
     public HealingOptions Healing { get; init; } = new();
     public SecuritySettings Security { get; init; } = new();
     public AlertingOptions Alerting { get; init; } = new();
+    public DiagnosisSettings Diagnosis { get; init; } = new();
 
     /// <summary>The agent's HTTP listener (<c>/metrics</c>, <c>/api/status</c>, <c>/api/bans</c>).</summary>
     public AgentApiOptions Api { get; init; } = new();
@@ -52,6 +54,7 @@ public sealed record AgentSettings
             Security = security,
             Alerting = Section<AlertingOptions>("Alerting"),
             Api = Section<AgentApiOptions>("Api"),
+            Diagnosis = Section<DiagnosisSettings>("Diagnosis"),
         };
         bindProblems = problems;
         return settings;
@@ -80,6 +83,7 @@ public sealed record AgentSettings
         if (Security.PollInterval <= TimeSpan.Zero) problems.Add("Security.PollInterval must be positive.");
         problems.AddRange(Alerting.Validate());
         problems.AddRange(Api.Validate());
+        problems.AddRange(Diagnosis.Validate());
         return problems;
     }
 }

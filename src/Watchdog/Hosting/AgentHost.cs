@@ -12,6 +12,7 @@ using Serilog.Events;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Api;
+using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Security;
 using Watchdog.Agent.State;
@@ -111,6 +112,8 @@ public static class AgentHost
                 sp.GetRequiredService<RemediationMetrics>(), time, sp.GetRequiredService<ILogger<BanManager>>()));
             services.AddHostedService<SecurityService>();
         }
+        // Diagnosis: periodic DNS/TLS/process checks, trunk diagnoses from the log, SIP evidence on failures.
+        services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
             settings.Actuators, sp.GetService<BanManager>()));
 
