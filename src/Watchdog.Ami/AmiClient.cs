@@ -23,15 +23,13 @@ public sealed class AmiClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
     private readonly AmiMessagePool _pool;
-    private readonly Channel<DispatchItem> _queue;
+    private readonly EventQueue _queue;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _gate = new();
     private ImmutableArray<IAmiEventObserver> _observers = [];
     private TaskCompletionSource _loggedIn = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AmiConnection? _connection;
     private volatile AmiConnectionState _state;
-    private long _droppedEvents;
-    private long _droppedSinceSignal;
     private long _reconnects;
     private bool _everLoggedIn;
     private int _running;
@@ -51,13 +49,7 @@ public sealed class AmiClient : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay, 0.2, random);
         _pool = new AmiMessagePool(options.EventQueueCapacity + 64, new AmiNameTable());
-        _queue = Channel.CreateBounded<DispatchItem>(new BoundedChannelOptions(options.EventQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
+        _queue = new EventQueue(options.EventQueueCapacity, _pool);
     }
 
     /// <summary>The current connection state.</summary>
@@ -67,7 +59,7 @@ public sealed class AmiClient : IAsyncDisposable
     public string? Banner => _connection?.Banner;
 
     /// <summary>Events dropped because the observers fell behind, since creation.</summary>
-    public long DroppedEvents => Interlocked.Read(ref _droppedEvents);
+    public long DroppedEvents => _queue.Dropped;
 
     /// <summary>Successful logins after the first one.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -151,7 +143,7 @@ public sealed class AmiClient : IAsyncDisposable
         }
         finally
         {
-            _queue.Writer.TryComplete();
+            _queue.Complete();
             await dispatch.ConfigureAwait(false);
         }
     }
@@ -168,7 +160,8 @@ public sealed class AmiClient : IAsyncDisposable
             {
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Connecting), ct).ConfigureAwait(false);
                 LogMessages.Connecting(_logger, _options.Host, _options.Port);
-                connection = await AmiConnection.OpenAsync(_options, _pool, EnqueueEvent, _time, _logger, ct).ConfigureAwait(false);
+                _queue.Hold();
+                connection = await AmiConnection.OpenAsync(_options, _pool, _queue, _time, _logger, ct).ConfigureAwait(false);
                 LogMessages.Connected(_logger, connection.Banner);
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Connected, Banner: connection.Banner), ct).ConfigureAwait(false);
 
@@ -181,7 +174,8 @@ public sealed class AmiClient : IAsyncDisposable
                 }
                 _everLoggedIn = true;
                 _connection = connection;
-                await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.LoggedIn, Banner: connection.Banner), ct).ConfigureAwait(false);
+                _state = AmiConnectionState.LoggedIn;
+                _queue.Release(new AmiConnectionStateChange(AmiConnectionState.LoggedIn, Banner: connection.Banner));
                 _loggedIn.TrySetResult();
 
                 using var keepaliveStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -235,7 +229,7 @@ public sealed class AmiClient : IAsyncDisposable
             if (reason == AmiDisconnectReason.ClientClosed || ct.IsCancellationRequested)
             {
                 _state = AmiConnectionState.Disconnected;
-                _queue.Writer.TryWrite(new DispatchItem(null, new AmiConnectionStateChange(AmiConnectionState.Disconnected, AmiDisconnectReason.ClientClosed, "Stopped.")));
+                _queue.Publish(new AmiConnectionStateChange(AmiConnectionState.Disconnected, AmiDisconnectReason.ClientClosed, "Stopped."));
                 return;
             }
 
@@ -323,25 +317,12 @@ public sealed class AmiClient : IAsyncDisposable
         }
     }
 
-    private async ValueTask PublishAsync(AmiConnectionStateChange change, CancellationToken ct)
+    private ValueTask PublishAsync(AmiConnectionStateChange change, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         _state = change.State;
-        await _queue.Writer.WriteAsync(new DispatchItem(null, change), ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Called on the socket reader: never blocks. Takes ownership of the pooled message.</summary>
-    private void EnqueueEvent(AmiMessage message)
-    {
-        if (_queue.Writer.TryWrite(new DispatchItem(message, null)))
-        {
-            return;
-        }
-        _pool.Return(message);
-        var total = Interlocked.Increment(ref _droppedEvents);
-        if (Interlocked.Increment(ref _droppedSinceSignal) == 1)
-        {
-            LogMessages.EventQueueOverflow(_logger, total);
-        }
+        _queue.Publish(change);
+        return ValueTask.CompletedTask;
     }
 
     private async Task DispatchLoopAsync(CancellationToken ct)
@@ -354,25 +335,28 @@ public sealed class AmiClient : IAsyncDisposable
                 while (reader.TryRead(out var item))
                 {
                     var observers = _observers;
-                    if (item.Message is { } message)
+                    if (item.Events is { } batch)
                     {
                         try
                         {
-                            foreach (var observer in observers)
+                            foreach (var message in batch)
                             {
-                                try
+                                foreach (var observer in observers)
                                 {
-                                    await observer.OnEventAsync(message, ct).ConfigureAwait(false);
-                                }
-                                catch (Exception e) when (e is not OperationCanceledException)
-                                {
-                                    LogMessages.HandlerFailed(_logger, e, observer.GetType().Name);
+                                    try
+                                    {
+                                        await observer.OnEventAsync(message, ct).ConfigureAwait(false);
+                                    }
+                                    catch (Exception e) when (e is not OperationCanceledException)
+                                    {
+                                        LogMessages.HandlerFailed(_logger, e, observer.GetType().Name);
+                                    }
                                 }
                             }
                         }
                         finally
                         {
-                            _pool.Return(message);
+                            _queue.Done(batch);
                         }
                     }
                     else if (item.Change is { } change)
@@ -383,9 +367,10 @@ public sealed class AmiClient : IAsyncDisposable
                         }
                     }
 
-                    var dropped = Interlocked.Exchange(ref _droppedSinceSignal, 0);
+                    var dropped = _queue.TakeDroppedSinceSignal();
                     if (dropped > 0)
                     {
+                        LogMessages.EventQueueOverflow(_logger, DroppedEvents);
                         var signal = new AmiResyncRequired(dropped, DroppedEvents);
                         foreach (var observer in observers)
                         {
@@ -420,8 +405,6 @@ public sealed class AmiClient : IAsyncDisposable
             _observers = _observers.Remove(observer);
         }
     }
-
-    private readonly record struct DispatchItem(AmiMessage? Message, AmiConnectionStateChange? Change);
 
     private sealed class Subscription(AmiClient client, IAmiEventObserver observer) : IDisposable
     {

@@ -9,7 +9,7 @@ namespace Watchdog.Ami.Protocol;
 /// <summary>
 /// One TCP session with Asterisk: reads the banner, frames messages, matches replies to actions by
 /// <c>ActionID</c> (AMI interleaves replies and events, so a FIFO would be wrong), gathers event
-/// lists, and hands every other event to <c>onEvent</c>, which takes ownership of the pooled message.
+/// lists, and hands every other event to the <see cref="EventQueue"/>, which takes ownership of the pooled message.
 /// The reader never waits for a consumer. Every way the session can end goes through <see cref="Break"/>.
 /// </summary>
 internal sealed class AmiConnection : IAsyncDisposable
@@ -20,7 +20,7 @@ internal sealed class AmiConnection : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly AmiMessagePool _pool;
-    private readonly Action<AmiMessage> _onEvent;
+    private readonly EventQueue _events;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -32,18 +32,19 @@ internal sealed class AmiConnection : IAsyncDisposable
     private readonly TaskCompletionSource<AmiConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _actionIdPrefix;
     private long _actionCounter;
+    private int _pendingCount;
     private AmiConnectionException? _breakError;
     private bool _shutdownAnnounced;
     private long _lastReceivedTimestamp;
     private Task _readLoop = Task.CompletedTask;
 
-    private AmiConnection(Socket socket, AmiMessagePool pool, Action<AmiMessage> onEvent, TimeProvider time, ILogger logger)
+    private AmiConnection(Socket socket, AmiMessagePool pool, EventQueue events, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         _pool = pool;
-        _onEvent = onEvent;
+        _events = events;
         _time = time;
         _logger = logger;
         _pendingLookup = _pending.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -65,7 +66,7 @@ internal sealed class AmiConnection : IAsyncDisposable
 
     /// <summary>Connects, starts reading and waits for the banner.</summary>
     public static async Task<AmiConnection> OpenAsync(
-        AmiClientOptions options, AmiMessagePool pool, Action<AmiMessage> onEvent, TimeProvider time, ILogger logger, CancellationToken ct)
+        AmiClientOptions options, AmiMessagePool pool, EventQueue events, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -91,7 +92,7 @@ internal sealed class AmiConnection : IAsyncDisposable
             throw;
         }
 
-        var connection = new AmiConnection(socket, pool, onEvent, time, logger);
+        var connection = new AmiConnection(socket, pool, events, time, logger);
         connection._readLoop = connection.ReadLoopAsync();
         try
         {
@@ -124,6 +125,7 @@ internal sealed class AmiConnection : IAsyncDisposable
                 throw broken;
             }
             _pending.Add(actionId, pending);
+            _pendingCount = _pending.Count;
         }
 
         try
@@ -156,6 +158,7 @@ internal sealed class AmiConnection : IAsyncDisposable
             lock (_pendingGate)
             {
                 _pending.Remove(actionId);
+                _pendingCount = _pending.Count;
             }
         }
     }
@@ -177,6 +180,7 @@ internal sealed class AmiConnection : IAsyncDisposable
             error = _breakError = new AmiConnectionException(reason, detail, inner);
             pending = [.. _pending.Values];
             _pending.Clear();
+            _pendingCount = 0;
         }
 
         foreach (var p in pending)
@@ -237,12 +241,18 @@ internal sealed class AmiConnection : IAsyncDisposable
 
                 if (bannerRead)
                 {
+                    var any = false;
                     while (AmiFraming.TryReadMessage(ref buffer, message))
                     {
-                        Interlocked.Exchange(ref _lastReceivedTimestamp, _time.GetTimestamp());
+                        any = true;
                         Route(message);
                         message = _pool.Rent();
                     }
+                    if (any)
+                    {
+                        Interlocked.Exchange(ref _lastReceivedTimestamp, _time.GetTimestamp());
+                    }
+                    _events.Flush();
                 }
 
                 _reader.AdvanceTo(buffer.Start, buffer.End);
@@ -267,6 +277,7 @@ internal sealed class AmiConnection : IAsyncDisposable
         }
         finally
         {
+            _events.Flush();
             _pool.Return(message);
         }
     }
@@ -290,7 +301,7 @@ internal sealed class AmiConnection : IAsyncDisposable
                     ShutdownRestart = message.ValueEquals("Restart"u8, "True"u8);
                     LogMessages.ServerShutdown(_logger, ShutdownRestart.Value);
                 }
-                _onEvent(message);
+                _events.Add(message);
                 return;
 
             default:
@@ -323,7 +334,8 @@ internal sealed class AmiConnection : IAsyncDisposable
 
     private bool TryRouteListEvent(AmiMessage message)
     {
-        if (!message.TryGetValue("ActionID"u8, out var id) || !TryGetPending(id, out var pending) || pending.ListEvents is null)
+        // Most events answer no action: skip the header scan unless an action is in flight.
+        if (Volatile.Read(ref _pendingCount) == 0 || !message.TryGetValue("ActionID"u8, out var id) || !TryGetPending(id, out var pending) || pending.ListEvents is null)
         {
             return false;
         }

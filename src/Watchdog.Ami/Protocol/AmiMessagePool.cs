@@ -13,19 +13,57 @@ internal sealed class AmiMessagePool(int maxRetained, AmiNameTable names)
 
     public AmiNameTable Names { get; } = names;
 
+    // The socket reader rents one message at a time; taking them from the shared stack in bulk keeps
+    // it off the lock the dispatcher returns them under. Only the reader touches the local stack.
+    private readonly Stack<AmiMessage> _readerLocal = new();
+    private const int RefillCount = 128;
+
+    /// <summary>A message for the socket reader (call from one thread only).</summary>
     public AmiMessage Rent()
     {
-        lock (_gate)
+        if (_readerLocal.Count == 0)
         {
-            if (_free.TryPop(out var message))
+            lock (_gate)
             {
-                message.Pool = this;
-                return message;
+                for (var i = 0; i < RefillCount && _free.TryPop(out var free); i++)
+                {
+                    _readerLocal.Push(free);
+                }
             }
         }
-        return new AmiMessage(Names) { Pool = this };
+        var message = _readerLocal.TryPop(out var local) ? local : new AmiMessage(Names);
+        message.Pool = this;
+        return message;
     }
 
+    /// <summary>Returns a dispatched batch in one go.</summary>
+    public void ReturnAll(List<AmiMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.Pool == this)
+            {
+                message.Pool = null;
+                message.Reset(MaxRetainedBufferBytes);
+            }
+        }
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (message.Pool is null && _free.Count < maxRetained)
+                {
+                    message.Pool = Returned;
+                    _free.Push(message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Marks messages sitting in the free stack, so a message is never pushed twice.</summary>
+    private static readonly AmiMessagePool Returned = new(0, new AmiNameTable());
+
+    /// <summary>Returns one message (it must not be used afterwards).</summary>
     public void Return(AmiMessage message)
     {
         if (message.Pool != this)
@@ -38,6 +76,7 @@ internal sealed class AmiMessagePool(int maxRetained, AmiNameTable names)
         {
             if (_free.Count < maxRetained)
             {
+                message.Pool = Returned;
                 _free.Push(message);
             }
         }

@@ -18,7 +18,32 @@ internal sealed class AmiNameTable
 
     public AmiNameTable() => _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // A direct-mapped cache in front of the dictionary: the hot path is one cheap hash and one
+    // byte compare. Entries are immutable and replaced whole, so racing readers see a valid one.
+    private readonly CacheEntry?[] _cache = new CacheEntry?[256];
+
+    private sealed record CacheEntry(byte[] Utf8, string Name);
+
     public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return string.Empty;
+        }
+        var slot = (utf8.Length * 31 + utf8[0] * 7 + utf8[^1] + utf8[utf8.Length >> 1] * 13) & 255;
+        if (Volatile.Read(ref _cache[slot]) is { } hit && utf8.SequenceEqual(hit.Utf8))
+        {
+            return hit.Name;
+        }
+        var name = Lookup(utf8);
+        if (utf8.Length <= MaxNameLength)
+        {
+            Volatile.Write(ref _cache[slot], new CacheEntry(utf8.ToArray(), name));
+        }
+        return name;
+    }
+
+    private string Lookup(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxNameLength || !Ascii.IsValid(utf8))
         {

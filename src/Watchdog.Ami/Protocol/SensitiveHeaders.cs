@@ -17,7 +17,11 @@ public static class SensitiveHeaders
     /// <summary>Whether a header with this name carries a credential.</summary>
     public static bool IsSensitive(ReadOnlySpan<byte> name)
     {
-        // Length gate first: almost every header on the hot path is rejected without a compare.
+        // First letter, then length: almost every header on the hot path is rejected without a compare.
+        if (name.IsEmpty || (name[0] | 0x20) is not ((byte)'k' or (byte)'s' or (byte)'p' or (byte)'m' or (byte)'o' or (byte)'r'))
+        {
+            return false;
+        }
         switch (name.Length)
         {
             case 3: return Ascii.EqualsIgnoreCase(name, "Key"u8);
