@@ -167,7 +167,7 @@ internal static class AmiBenchmark
         using var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await client.ConnectAsync(IPAddress.Loopback, port);
         await using var network = new NetworkStream(client, ownsSocket: false);
-        var reader = PipeReader.Create(network, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
+        var reader = PipeReader.Create(network, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024));
         var expected = (long)repetitions * perBlock;
         long frames = 0;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
