@@ -343,13 +343,20 @@ public sealed class AmiClient : IAsyncDisposable
                             {
                                 foreach (var observer in observers)
                                 {
+                                    ValueTask delivery;
                                     try
                                     {
-                                        await observer.OnEventAsync(message, ct).ConfigureAwait(false);
+                                        delivery = observer.OnEventAsync(message, ct);
                                     }
                                     catch (Exception e) when (e is not OperationCanceledException)
                                     {
                                         LogMessages.HandlerFailed(_logger, e, observer.GetType().Name);
+                                        continue;
+                                    }
+                                    // Most observers finish synchronously: skip the await machinery for them.
+                                    if (!delivery.IsCompletedSuccessfully)
+                                    {
+                                        await Deliver(observer, static (_, pending, _) => pending, delivery, ct).ConfigureAwait(false);
                                     }
                                 }
                             }

@@ -193,7 +193,7 @@ internal static class AmiBenchmark
     {
         var message = new AmiMessage();
         long sum = 0;
-        for (var pass = 0; pass < 2; pass++)
+        for (var pass = 0; pass < 6; pass++)
         {
             var clock = Stopwatch.StartNew();
             for (var r = 0; r < repetitions; r++)
