@@ -140,6 +140,13 @@ public sealed class PbxMetrics : IDisposable
     /// </summary>
     private void PrepareCounters(PbxSnapshot s)
     {
+        // Membership changes only with a resync (or a first sight): skip the walk otherwise.
+        var membership = (s.LastResyncAt, s.Registrations.Count, s.Endpoints.Count);
+        if (membership == _preparedFor)
+        {
+            return;
+        }
+        _preparedFor = membership;
         foreach (var reg in s.Registrations.Keys)
         {
             foreach (var status in PreparedStatuses)
@@ -155,14 +162,18 @@ public sealed class PbxMetrics : IDisposable
             {
                 _hangups.Get((label, cause));
             }
-            _callDuration.WithLabels(label);
         }
     }
 
+    private (DateTimeOffset?, int, int) _preparedFor;
+
     private static readonly string[] PreparedStatuses = ["Registered", "Unregistered", "Rejected"];
 
-    /// <summary>Normal clearing and "requested channel not available" (what an RTP timeout shows as).</summary>
-    private static readonly int[] PreparedCauses = [16, 44];
+    /// <summary>
+    /// "Requested channel not available", what an RTP timeout shows as. (Histograms and other causes
+    /// are not pre-created: with a thousand endpoints they would multiply the size of every scrape.)
+    /// </summary>
+    private static readonly int[] PreparedCauses = [44];
 
     private void RenderGauges(PbxSnapshot s)
     {

@@ -102,7 +102,6 @@ public class PbxMetricsTests
 
         Assert.Contains("asterisk_calls_total{endpoint=\"mango-trunk\"} 0", text);
         Assert.Contains("asterisk_hangups_total{endpoint=\"mango-trunk\",cause=\"44\"} 0", text);
-        Assert.Contains("asterisk_call_duration_seconds_count{endpoint=\"mango-trunk\"} 0", text);
         Assert.Contains("asterisk_registration_transitions_total{registration=\"mango-registration\",status=\"Rejected\"} 0", text);
     }
 
