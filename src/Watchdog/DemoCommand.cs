@@ -164,7 +164,7 @@ internal static class DemoCommand
         sim.Hangup(calls[3]);
 
         await Step(3, "an SSH brute force from 203.0.113.50 (auth.log)");
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         for (var i = 0; i < 6; i++)
         {
             File.AppendAllText(authLog, string.Create(CultureInfo.InvariantCulture,

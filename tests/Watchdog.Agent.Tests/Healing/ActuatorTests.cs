@@ -14,7 +14,7 @@ public class ActuatorTests
             new ActuatorOptions { DryRun = dryRun, CommandTimeout = TimeSpan.FromSeconds(10) },
             new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), NullLogger<SystemctlServiceManager>.Instance);
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Restart_runs_systemctl_restart_unit_as_separate_arguments()
     {
         using var exe = new StandInExecutable();
@@ -25,7 +25,7 @@ public class ActuatorTests
         Assert.Equal([["restart", "asterisk.service"]], exe.Invocations());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Is_active_asks_systemctl_quietly_and_reads_the_exit_code()
     {
         using var down = new StandInExecutable("exit 3");
@@ -34,7 +34,7 @@ public class ActuatorTests
         Assert.Equal([["is-active", "--quiet", "asterisk.service"]], down.Invocations());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Failing_systemctl_is_a_failed_restart()
     {
         using var exe = new StandInExecutable("echo 'Failed to restart asterisk.service: Access denied' >&2; exit 1");
@@ -42,7 +42,7 @@ public class ActuatorTests
         Assert.Equal(ActionOutcome.Failed, await Systemctl(exe).RestartAsync(default));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Dry_run_restart_runs_nothing()
     {
         using var exe = new StandInExecutable();
@@ -53,43 +53,64 @@ public class ActuatorTests
         Assert.Empty(exe.Invocations());
     }
 
-    [Fact]
+    [Fact(Timeout = 20_000)]
     public async Task Ami_control_sends_PJSIPRegister_and_ModuleLoad_reload_to_Asterisk()
     {
-        await using var sim = new AmiSimulator();
-        sim.Start();
-        await using var client = new AmiClient(new AmiClientOptions { Host = sim.Host, Port = sim.Port, Secret = "watchdog-secret" });
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var run = client.RunAsync(stop.Token);
-        await client.WaitUntilLoggedInAsync(stop.Token);
-        var control = new AmiAsteriskControl(client, new ActuatorOptions(), NullLogger<AmiAsteriskControl>.Instance);
+        await using var ami = await LoggedInAmi.StartAsync();
+        var control = new AmiAsteriskControl(ami.Client, new ActuatorOptions(), NullLogger<AmiAsteriskControl>.Instance);
 
         Assert.Equal(ActionOutcome.Success, await control.ReregisterAsync("mango-registration", default));
         Assert.Equal(ActionOutcome.Success, await control.ReloadPjsipAsync(default));
         Assert.Equal(ActionOutcome.Failed, await control.ReregisterAsync("no-such-registration", default));
 
-        Assert.Equal(["PJSIPRegister", "ModuleLoad", "PJSIPRegister"], sim.ReceivedActions.Skip(2));
-        await stop.CancelAsync();
-        await run;
+        Assert.Equal(["PJSIPRegister", "ModuleLoad", "PJSIPRegister"], ami.Simulator.ReceivedActions.Skip(2));
     }
 
-    [Fact]
+    [Fact(Timeout = 20_000)]
     public async Task Ami_control_in_dry_run_sends_nothing()
     {
-        await using var sim = new AmiSimulator();
-        sim.Start();
-        await using var client = new AmiClient(new AmiClientOptions { Host = sim.Host, Port = sim.Port, Secret = "watchdog-secret" });
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var run = client.RunAsync(stop.Token);
-        await client.WaitUntilLoggedInAsync(stop.Token);
-        var control = new AmiAsteriskControl(client, new ActuatorOptions { DryRun = true }, NullLogger<AmiAsteriskControl>.Instance);
+        await using var ami = await LoggedInAmi.StartAsync();
+        var control = new AmiAsteriskControl(ami.Client, new ActuatorOptions { DryRun = true }, NullLogger<AmiAsteriskControl>.Instance);
 
         Assert.Equal(ActionOutcome.DryRun, await control.ReregisterAsync("mango-registration", default));
         Assert.Equal(ActionOutcome.DryRun, await control.RestartWhenConvenientAsync(default));
 
-        Assert.DoesNotContain("PJSIPRegister", sim.ReceivedActions);
-        Assert.DoesNotContain("Command", sim.ReceivedActions);
-        await stop.CancelAsync();
-        await run;
+        Assert.DoesNotContain("PJSIPRegister", ami.Simulator.ReceivedActions);
+        Assert.DoesNotContain("Command", ami.Simulator.ReceivedActions);
+    }
+
+    /// <summary>A simulator and a client logged in to it.</summary>
+    private sealed class LoggedInAmi : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private Task _run = Task.CompletedTask;
+
+        private LoggedInAmi(AmiSimulator simulator, AmiClient client)
+        {
+            Simulator = simulator;
+            Client = client;
+        }
+
+        public AmiSimulator Simulator { get; }
+        public AmiClient Client { get; }
+
+        public static async Task<LoggedInAmi> StartAsync()
+        {
+            var sim = new AmiSimulator();
+            sim.Start();
+            var ami = new LoggedInAmi(sim, new AmiClient(new AmiClientOptions { Host = sim.Host, Port = sim.Port, Secret = "watchdog-secret" }));
+            ami._run = ami.Client.RunAsync(ami._stop.Token);
+            await ami.Client.WaitUntilLoggedInAsync(ami._stop.Token);
+            return ami;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _run;
+            await Client.DisposeAsync();
+            await Simulator.DisposeAsync();
+            _stop.Dispose();
+        }
     }
 }

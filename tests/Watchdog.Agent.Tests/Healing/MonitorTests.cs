@@ -9,7 +9,7 @@ public class MonitorTests
     private static RtpTimeoutMonitor Rtp(HealingRig rig) =>
         new(rig.Options, rig.Budget, rig.Runner, rig.HealingMetrics, rig.Alerts, rig.Time, NullLogger<RtpTimeoutMonitor>.Instance);
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Rtp_timeout_seen_in_the_log_and_as_a_hangup_counts_once()
     {
         var rig = new HealingRig();
@@ -22,7 +22,7 @@ public class MonitorTests
         Assert.Contains("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1", await rig.ScrapeAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Cause_44_on_an_unanswered_channel_is_not_an_rtp_timeout()
     {
         var rig = new HealingRig();
@@ -34,7 +34,7 @@ public class MonitorTests
         Assert.Equal(0, monitor.InWindow("elevenlabs-trunk"));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Rtp_timeout_spike_alerts_and_reloads_res_pjsip_once()
     {
         var rig = new HealingRig(new HealingOptions { RtpTimeoutThreshold = 3 });
@@ -51,7 +51,7 @@ public class MonitorTests
         Assert.Contains("reason=\"rtp_timeouts\"", await rig.ScrapeAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Hung_asterisk_is_restarted_once_per_outage_when_its_service_is_up()
     {
         var rig = new HealingRig();
@@ -73,7 +73,7 @@ public class MonitorTests
         Assert.Equal(AlertKind.AmiUp, rig.Alerts.Published.Last().Kind);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Stopped_asterisk_is_left_to_systemd_and_only_alerted()
     {
         var rig = new HealingRig();
@@ -88,7 +88,7 @@ public class MonitorTests
         Assert.Contains(AlertKind.AmiDown, rig.Alerts.Kinds);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Scheduled_restart_waits_for_zero_channels()
     {
         var rig = new HealingRig(new HealingOptions { TickInterval = TimeSpan.FromSeconds(5) });

@@ -8,7 +8,7 @@ public class RegistrationHealerTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Registration_rejected_for_longer_than_grace_triggers_reregister()
     {
         var rig = new HealingRig();
@@ -23,7 +23,7 @@ public class RegistrationHealerTests
         Assert.Contains(AlertKind.Remediation, rig.Alerts.Kinds);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Ladder_climbs_from_reregister_to_reload_to_restart_then_gives_up()
     {
         var rig = new HealingRig();
@@ -43,7 +43,7 @@ public class RegistrationHealerTests
         Assert.Equal("ladder-exhausted:mango-registration", exhausted.Key);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Registration_that_Asterisk_gave_up_on_is_healed_at_once_with_its_cause()
     {
         var rig = new HealingRig();
@@ -60,7 +60,7 @@ public class RegistrationHealerTests
         Assert.Contains("reason=\"registration_stopped\"", await rig.ScrapeAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Recovery_stops_the_ladder_and_sends_restored()
     {
         var rig = new HealingRig();
@@ -74,7 +74,7 @@ public class RegistrationHealerTests
         Assert.Equal(AlertKind.RegistrationRestored, rig.Alerts.Published.Last().Kind);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Restart_waits_for_active_calls_until_they_end()
     {
         var rig = new HealingRig();
@@ -91,7 +91,7 @@ public class RegistrationHealerTests
         Assert.Equal(1, rig.Service.Restarts);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Restart_goes_ahead_when_the_calls_deadline_passes()
     {
         var rig = new HealingRig(new HealingOptions { RestartCallsDeadline = TimeSpan.FromMinutes(15) });
@@ -107,7 +107,7 @@ public class RegistrationHealerTests
         Assert.Equal(1, rig.Service.Restarts);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Hitting_the_hourly_cap_stops_acting_and_alerts_until_the_hour_passes()
     {
         var rig = new HealingRig(new HealingOptions { MaxActionsPerHour = 2, LadderResetAfter = TimeSpan.FromMinutes(1) });
@@ -130,7 +130,7 @@ public class RegistrationHealerTests
         Assert.Contains("watchdog_remediation_cap_reached 0", await rig.ScrapeAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Cooldown_keeps_a_second_reregister_from_following_too_soon()
     {
         var rig = new HealingRig(new HealingOptions { ReregisterCooldown = TimeSpan.FromMinutes(30), RestartWait = Second, ReloadWait = Second, ReregisterWait = Second, LadderResetAfter = TimeSpan.FromMinutes(2) });
@@ -146,7 +146,7 @@ public class RegistrationHealerTests
         Assert.Single(rig.Asterisk.Calls, c => c.StartsWith("reregister", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Every_action_is_counted_with_action_reason_and_outcome()
     {
         var rig = new HealingRig();
@@ -159,7 +159,7 @@ public class RegistrationHealerTests
         Assert.Equal(RemediationOutcome.Failed, rig.Alerts.Published.Single(a => a.Kind == AlertKind.Remediation).Outcome);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Nothing_is_done_while_AMI_is_down()
     {
         var rig = new HealingRig();

@@ -5,7 +5,7 @@ namespace Watchdog.Ami.Tests.Client;
 
 public class ActionTests
 {
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Md5_login_never_sends_the_secret_and_reaches_LoggedIn()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -15,7 +15,7 @@ public class ActionTests
         Assert.Equal(["Challenge", "Login"], t.Simulator.ReceivedActions.Take(2));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Plain_login_works_too()
     {
         await using var t = await ClientAndSimulator.StartAsync(o => o with { UseMd5Challenge = false });
@@ -24,7 +24,7 @@ public class ActionTests
         Assert.Equal("Login", t.Simulator.ReceivedActions.First());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Event_list_action_returns_every_item_with_the_completion()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -40,7 +40,7 @@ public class ActionTests
         Assert.DoesNotContain("EndpointList", t.Observer.EventNames);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Registrations_list_carries_status_and_no_password()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -54,7 +54,7 @@ public class ActionTests
         Assert.Equal("***", reply.Events.Single(e => e.EventName == "AuthDetail")["Password"]);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Error_reply_to_a_list_action_completes_at_once()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -67,7 +67,7 @@ public class ActionTests
         Assert.Throws<AmiActionFailedException>(() => reply.EnsureSuccess());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Concurrent_actions_are_matched_by_ActionID_not_by_order()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -91,7 +91,7 @@ public class ActionTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Command_output_comes_back_as_lines()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -101,7 +101,7 @@ public class ActionTests
         Assert.Equal(["Module 'res_pjsip.so' reloaded successfully."], output);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Old_style_Follows_command_reply_is_understood_by_the_client()
     {
         var sim = new AmiSimulator
@@ -117,7 +117,7 @@ public class ActionTests
         Assert.Equal(["line one", "", "line: two"], output);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Unknown_action_is_an_error_and_ModuleReload_is_not_an_action()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -130,7 +130,7 @@ public class ActionTests
         Assert.True(reload.IsSuccess);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Action_without_reply_times_out_and_the_session_stays_usable()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -143,7 +143,7 @@ public class ActionTests
         Assert.True(pong.IsSuccess);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Logoff_is_answered_with_Goodbye()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -154,7 +154,7 @@ public class ActionTests
         Assert.Equal("Thanks for all the fish.", bye.Text);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Sending_while_not_logged_in_fails_clearly()
     {
         var client = new AmiClient(new AmiClientOptions { Secret = "x" });

@@ -5,7 +5,7 @@ namespace Watchdog.Ami.Tests.Client;
 
 public class EventStreamTests
 {
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Login_is_followed_by_FullyBooted()
     {
         await using var t = await ClientAndSimulator.StartAsync(waitForLogin: false);
@@ -15,7 +15,7 @@ public class EventStreamTests
         Assert.Equal("Fully Booted", booted.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task State_changes_arrive_in_order_before_the_events_of_the_session()
     {
         await using var t = await ClientAndSimulator.StartAsync(waitForLogin: false);
@@ -25,7 +25,7 @@ public class EventStreamTests
         Assert.Equal([AmiConnectionState.Connecting, AmiConnectionState.Connected, AmiConnectionState.LoggedIn], states);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Registration_and_contact_changes_are_delivered_as_typed_events()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -41,7 +41,7 @@ public class EventStreamTests
         Assert.Equal("Unreachable", contact.ContactStatus);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Calls_and_rtp_timeout_hangups_carry_their_cause()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -57,7 +57,7 @@ public class EventStreamTests
         Assert.Equal("Requested channel not available", hangup.CauseText);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Security_events_keep_the_remote_address()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -71,7 +71,7 @@ public class EventStreamTests
         Assert.Equal("9999", security.AccountId);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Events_mask_limits_the_stream_to_the_classes_asked_for()
     {
         await using var t = await ClientAndSimulator.StartAsync(o => o with { Events = "system" });
@@ -85,7 +85,7 @@ public class EventStreamTests
         Assert.DoesNotContain("Newchannel", t.Observer.EventNames);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task A_failing_observer_does_not_stop_the_others()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -98,7 +98,7 @@ public class EventStreamTests
         await second.WaitForEvent("Registry");
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Flood_with_a_slow_consumer_stays_bounded_and_reports_overflow()
     {
         const int flood = 100_000;

@@ -4,7 +4,7 @@ namespace Watchdog.Ami.Tests.Client;
 
 public class ResilienceTests
 {
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Cut_mid_frame_is_a_disconnect_and_the_client_logs_in_again()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -19,7 +19,7 @@ public class ResilienceTests
         Assert.DoesNotContain("Newexten", t.Observer.EventNames);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Restart_announces_shutdown_refuses_connections_then_comes_back()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -37,7 +37,7 @@ public class ResilienceTests
         Assert.True(pong.IsSuccess);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Unanswered_ping_counts_as_hung_and_reconnects()
     {
         await using var t = await ClientAndSimulator.StartAsync(o => o with
@@ -54,7 +54,7 @@ public class ResilienceTests
         Assert.Equal(AmiDisconnectReason.PingTimeout, down.Reason);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Wrong_secret_is_a_clear_error_with_no_hot_reconnect_loop()
     {
         await using var t = await ClientAndSimulator.StartAsync(o => o with { Secret = "wrong", AuthFailureRetryDelay = TimeSpan.FromMinutes(5) }, waitForLogin: false);
@@ -69,7 +69,7 @@ public class ResilienceTests
         Assert.Equal(1, t.Simulator.ReceivedActions.Count(a => a == "Login"));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Connection_refused_backs_off_and_connects_once_Asterisk_listens()
     {
         var sim = new AmiSimulator();
@@ -94,7 +94,7 @@ public class ResilienceTests
         await sim.DisposeAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Garbage_between_messages_is_skipped_and_the_session_goes_on()
     {
         await using var t = await ClientAndSimulator.StartAsync();
@@ -121,7 +121,7 @@ public class ResilienceTests
         Assert.All(delays.Skip(5), d => Assert.InRange(d.TotalSeconds, 24, 30));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Stopping_the_client_logs_off()
     {
         var t = await ClientAndSimulator.StartAsync();
