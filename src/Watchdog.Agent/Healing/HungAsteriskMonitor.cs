@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.Healing;
 
 /// <summary>
 /// Asterisk is hung when AMI has been unusable (refused, or pings unanswered) for longer than the
 /// threshold while its service is up: then it is restarted through the service manager, within the
-/// shared budget. A service that is down is systemd's to restart; the agent only alerts.
+/// shared budget. A service that is down is systemd's to restart; the agent only alerts. So does it when
+/// the fault is on our side — AMI never worked since the agent started (wrong host, port or user), or
+/// Asterisk refused our login or spoke something that is not AMI: restarting Asterisk would not help, and
+/// a wrong password must never be able to restart the PBX.
 /// </summary>
 public sealed class HungAsteriskMonitor(
     HealingOptions options,
@@ -50,7 +54,11 @@ public sealed class HungAsteriskMonitor(
                 Details = new Dictionary<string, string> { ["seconds"] = ((int)outage.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             });
         }
-        if (!options.Enabled || !await service.IsActiveAsync(ct).ConfigureAwait(false))
+        if (!options.Enabled || !view.AmiEverLoggedIn || view.AmiDisconnectReason is nameof(AmiDisconnectReason.AuthenticationFailed) or nameof(AmiDisconnectReason.ProtocolError))
+        {
+            return;
+        }
+        if (!await service.IsActiveAsync(ct).ConfigureAwait(false))
         {
             return;
         }

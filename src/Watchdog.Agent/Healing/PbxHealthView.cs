@@ -14,7 +14,11 @@ public sealed record RegistrationObservation(string Name, bool Registered, strin
 /// <param name="AmiUnusableSince">Since when AMI has been down (or pings unanswered); null while usable.</param>
 /// <param name="Registrations">Every outbound registration.</param>
 /// <param name="ActiveChannels">Channels up across the PBX.</param>
-public sealed record PbxHealthView(bool AmiLoggedIn, DateTimeOffset? AmiUnusableSince, IReadOnlyList<RegistrationObservation> Registrations, int ActiveChannels);
+/// <param name="AmiDisconnectReason">Why AMI is down (an <c>AmiDisconnectReason</c> name), while it is.</param>
+/// <param name="AmiEverLoggedIn">Whether the agent has logged in at least once (so its AMI settings are known to work).</param>
+public sealed record PbxHealthView(
+    bool AmiLoggedIn, DateTimeOffset? AmiUnusableSince, IReadOnlyList<RegistrationObservation> Registrations, int ActiveChannels,
+    string? AmiDisconnectReason = null, bool AmiEverLoggedIn = true);
 
 /// <summary>Where the healers read the PBX from (an adapter over the state model; a fake in tests).</summary>
 public interface IPbxHealthSource

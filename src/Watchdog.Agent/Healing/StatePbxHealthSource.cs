@@ -19,7 +19,8 @@ public sealed class StatePbxHealthSource(PbxStateStore store) : IPbxHealthSource
                     r.LastChangeAt ?? s.LastResyncAt ?? s.Ami.Since ?? DateTimeOffset.MinValue, r.ClientUri, r.ServerUri))
                 .ToList();
             var unusableSince = s.Ami.Connected ? (DateTimeOffset?)null : s.Ami.Since ?? _createdAt;
-            return new PbxHealthView(s.Ami.Connected, unusableSince, registrations, s.Channels.Count);
+            return new PbxHealthView(s.Ami.Connected, unusableSince, registrations, s.Channels.Count,
+                s.Ami.Connected ? null : s.Ami.LastDisconnectReason, s.Ami.Logins > 0);
         }
     }
 }

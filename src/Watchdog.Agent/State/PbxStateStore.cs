@@ -82,6 +82,11 @@ public sealed class PbxStateStore
                 _journal = null;
                 _resyncGeneration++;
             }
+            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason)
+            {
+                // Still down, for a new reason (e.g. refused, then the login rejected): keep the outage's start.
+                ami = ami with { LastDisconnectReason = disconnectReason };
+            }
             Publish(_current with { Ami = ami });
         }
     }

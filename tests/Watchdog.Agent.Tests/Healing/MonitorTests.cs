@@ -56,7 +56,7 @@ public class MonitorTests
     {
         var rig = new HealingRig();
         var monitor = new HungAsteriskMonitor(rig.Options, rig.Pbx, rig.Service, rig.Budget, rig.Runner, rig.Alerts, rig.Time, NullLogger<HungAsteriskMonitor>.Instance);
-        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0);
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "PingTimeout", AmiEverLoggedIn: true);
 
         rig.Time.Advance(TimeSpan.FromSeconds(119));
         await monitor.TickAsync(default);
@@ -71,6 +71,23 @@ public class MonitorTests
         rig.Pbx.Current = rig.Pbx.Current with { AmiLoggedIn = true, AmiUnusableSince = null };
         await monitor.TickAsync(default);
         Assert.Equal(AlertKind.AmiUp, rig.Alerts.Published.Last().Kind);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("AuthenticationFailed", true)]
+    [InlineData("ProtocolError", true)]
+    [InlineData("ConnectFailed", false)]
+    public async Task A_refused_login_or_an_agent_that_never_connected_never_restarts_asterisk(string reason, bool everLoggedIn)
+    {
+        var rig = new HealingRig();
+        var monitor = new HungAsteriskMonitor(rig.Options, rig.Pbx, rig.Service, rig.Budget, rig.Runner, rig.Alerts, rig.Time, NullLogger<HungAsteriskMonitor>.Instance);
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, reason, everLoggedIn);
+
+        rig.Time.Advance(TimeSpan.FromMinutes(10));
+        await monitor.TickAsync(default);
+
+        Assert.Equal(0, rig.Service.Restarts);
+        Assert.Contains(AlertKind.AmiDown, rig.Alerts.Kinds);
     }
 
     [Fact(Timeout = 30_000)]
