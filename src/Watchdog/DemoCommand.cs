@@ -134,8 +134,8 @@ internal static class DemoCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
-        console.WriteLine("demo: done");
         await app.StopAsync(CancellationToken.None);
+        console.WriteLine("demo: done");
         return 0;
     }
 

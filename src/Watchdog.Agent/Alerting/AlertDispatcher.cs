@@ -84,9 +84,21 @@ public sealed class AlertDispatcher : BackgroundService, IAlertPublisher
                 _stopped = true;
             }
 
-            // Alerts still waiting for their group are not sent: the channels are stopping too.
             await _flushTimer.DisposeAsync();
             await Task.WhenAll(deliveries);
+
+            // Nothing lost on a stop: the group still waiting is sent now, one bounded attempt per channel.
+            IReadOnlyList<Alert> last;
+            lock (_gate)
+            {
+                last = _grouper.TakeAll(_time.GetUtcNow());
+            }
+            if (last.Count > 0 && _deliveries.Count > 0)
+            {
+                var notification = _renderer.Render(last);
+                AlertingLog.GroupFlushed(_logger, last.Count, _deliveries.Count);
+                await Task.WhenAll(_deliveries.Select(d => d.SendOnceAsync(notification)));
+            }
         }
     }
 

@@ -49,13 +49,12 @@ internal sealed class AlertGrouper(TimeSpan groupWait, TimeSpan dedupWindow)
     }
 
     /// <summary>Takes the waiting group when it is due; null otherwise.</summary>
-    public IReadOnlyList<Alert>? TakeDue(DateTimeOffset now)
-    {
-        if (FlushDueAt is not { } due || now < due)
-        {
-            return null;
-        }
+    public IReadOnlyList<Alert>? TakeDue(DateTimeOffset now) =>
+        FlushDueAt is { } due && now >= due ? TakeAll(now) : null;
 
+    /// <summary>Takes the waiting group now, due or not (the agent is stopping).</summary>
+    public IReadOnlyList<Alert> TakeAll(DateTimeOffset now)
+    {
         var batch = _pending.ToArray();
         _pending.Clear();
         FlushDueAt = null;

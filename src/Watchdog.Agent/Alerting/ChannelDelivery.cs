@@ -33,6 +33,21 @@ internal sealed class ChannelDelivery
 
     public void Enqueue(Notification notification) => _queue.Writer.TryWrite(notification);
 
+    /// <summary>One attempt, bounded by the send timeout, for the last group when the agent stops; failures are logged.</summary>
+    public async Task SendOnceAsync(Notification notification)
+    {
+        using var timeout = new CancellationTokenSource(_sendTimeout, _time);
+        try
+        {
+            await _notifier.SendAsync(notification, timeout.Token);
+            AlertingLog.Delivered(_logger, _notifier.Name, 1);
+        }
+        catch (Exception e) when (e is NotificationException or OperationCanceledException or HttpRequestException or IOException)
+        {
+            AlertingLog.GaveUp(_logger, _notifier.Name, 1, e.GetType().Name, e.Message);
+        }
+    }
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         try

@@ -41,6 +41,21 @@ public class AlertDispatcherTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task Stopping_sends_the_group_still_waiting_instead_of_losing_it()
+    {
+        var ct = Deadline();
+        var channel = new RecordingNotifier("email");
+        var dispatcher = Dispatcher(Options(), _time, _logs, channel);
+        await dispatcher.StartAsync(ct);
+
+        dispatcher.Publish(Lost("trunk-a", Start));
+        await _logs.WaitForEventAsync(Admitted, 1, ct);
+        await dispatcher.StopAsync(ct);
+
+        Assert.Equal("Trunk registration lost: trunk-a", (await channel.NextAsync(ct)).Title);
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task Nothing_is_sent_before_the_group_wait_ends()
     {
         var ct = Deadline();
