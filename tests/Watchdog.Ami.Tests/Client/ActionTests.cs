@@ -144,6 +144,25 @@ public class ActionTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Actions_in_flight_fail_at_once_with_the_reason_when_the_connection_breaks()
+    {
+        await using var t = await ClientAndSimulator.StartAsync(o => o with { ActionTimeout = TimeSpan.FromSeconds(20) });
+        t.Simulator.SilentActions["CoreStatus"] = true;
+
+        var pending = t.Client.SendAsync(AmiActions.CoreStatus());
+        var list = t.Client.SendAsync(AmiActions.CoreStatus());
+        while (t.Simulator.ReceivedActions.Count(a => a == "CoreStatus") < 2)
+        {
+            await Task.Delay(5); // both actions are with "Asterisk", unanswered, when it goes away
+        }
+        t.Simulator.DropConnections();
+
+        var e = await Assert.ThrowsAsync<AmiConnectionException>(() => pending);
+        await Assert.ThrowsAsync<AmiConnectionException>(() => list);
+        Assert.Equal(AmiDisconnectReason.RemoteClosed, e.Reason);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Logoff_is_answered_with_Goodbye()
     {
         await using var t = await ClientAndSimulator.StartAsync();
