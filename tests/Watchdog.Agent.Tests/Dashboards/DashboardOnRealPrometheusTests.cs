@@ -177,6 +177,8 @@ public class DashboardOnRealPrometheusTests(ScrapedScenario scenario, ITestOutpu
 /// </summary>
 public sealed class ScrapedScenario : IAsyncLifetime
 {
+    private readonly Diagnosis.FakeProcTree _proc = new();
+
     private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(45);
 
     internal AgentUnderTest Agent { get; private set; } = null!;
@@ -194,7 +196,17 @@ public sealed class ScrapedScenario : IAsyncLifetime
     private async Task PlayAsync()
     {
         // The scenario heals the same registration twice within seconds.
-        Agent = await AgentUnderTest.StartAsync(s => s with { Healing = s.Healing with { ReregisterCooldown = TimeSpan.Zero } });
+        // A fake /proc with one "Asterisk" process, so the process-health panels have data.
+        _proc.Write(4242, rssKb: 204_800, utime: 100, stime: 50, threads: 40, fds: 90, maxOpenFiles: "1024");
+        Agent = await AgentUnderTest.StartAsync(s => s with
+        {
+            Healing = s.Healing with { ReregisterCooldown = TimeSpan.Zero },
+            Diagnosis = new Watchdog.Agent.Diagnosis.DiagnosisSettings
+            {
+                Process = new Watchdog.Agent.Diagnosis.ProcessHealthOptions { ProcRoot = _proc.Root, PidFile = _proc.WritePidFile("4242\n") },
+                ProcessInterval = TimeSpan.FromSeconds(1),
+            },
+        });
         var sim = Agent.Simulator;
         await Agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
 
@@ -293,5 +305,6 @@ public sealed class ScrapedScenario : IAsyncLifetime
     {
         if (Prometheus is not null) await Prometheus.DisposeAsync();
         if (Agent is not null) await Agent.DisposeAsync();
+        _proc.Dispose();
     }
 }

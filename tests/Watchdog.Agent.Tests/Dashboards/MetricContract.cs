@@ -23,6 +23,12 @@ public static class MetricContract
         "watchdog_bans_active",
         "watchdog_bans_total",
         "watchdog_auth_failures_total",
+        "asterisk_registration_failures_total",
+        "asterisk_process_resident_memory_bytes",
+        "asterisk_process_open_fds",
+        "asterisk_process_max_fds",
+        "asterisk_process_threads",
+        "asterisk_process_up",
     };
 
     public static readonly IReadOnlySet<string> Histograms = new HashSet<string>(StringComparer.Ordinal) { "asterisk_call_duration_seconds" };
