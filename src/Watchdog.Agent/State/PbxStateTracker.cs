@@ -93,8 +93,13 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
                 _ = RequestResync();
                 break;
             case AmiConnectionState.Disconnected:
+                var wasUp = _store.Current.Ami.Connected || _store.Current.Ami.Since is null;
                 _store.SetAmiConnected(false, change.Reason.ToString());
-                StateLog.AmiDown(_logger, change.Reason.ToString());
+                if (wasUp)
+                {
+                    // Once per outage: the client logs every failed reconnect itself.
+                    StateLog.AmiDown(_logger, change.Reason.ToString());
+                }
                 break;
         }
         return ValueTask.CompletedTask;
