@@ -5,8 +5,10 @@ using Watchdog.Agent.Security;
 
 namespace Watchdog.Agent.Api;
 
-/// <summary>Adds bans, recent actions, failure causes and the dry-run flag to <c>/api/status</c>.</summary>
-public sealed class AgentStatusExtras(ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null) : IStatusExtras
+/// <summary>Adds bans, recent actions, failure causes, SIP evidence and the dry-run flag to <c>/api/status</c>.</summary>
+public sealed class AgentStatusExtras(
+    ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null)
+    : IStatusExtras
 {
     /// <inheritdoc />
     public async ValueTask<StatusDocument> CompleteAsync(StatusDocument document, CancellationToken ct)
@@ -22,6 +24,7 @@ public sealed class AgentStatusExtras(ActionLog actions, RegistrationCauses caus
             Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence)).ToList(),
             RecentActions = actions.Recent(),
             DryRun = actuators.DryRun,
+            Evidence = evidence?.Latest ?? [],
         };
     }
 }

@@ -17,6 +17,9 @@ public sealed record StatusDocument(
     /// <summary>Whether healing runs in dry-run (actions are logged, not done).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>The latest SIP trace captured per trunk after a failure (credentials masked).</summary>
+    public IReadOnlyList<Diagnosis.TrunkEvidence> Evidence { get; init; } = [];
+
     /// <summary>Builds the document from one snapshot.</summary>
     public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
     {

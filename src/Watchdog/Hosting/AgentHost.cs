@@ -115,7 +115,7 @@ public static class AgentHost
         // Diagnosis: periodic DNS/TLS/process checks, trunk diagnoses from the log, SIP evidence on failures.
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
-            settings.Actuators, sp.GetService<BanManager>()));
+            settings.Actuators, sp.GetService<BanManager>(), sp.GetService<Watchdog.Agent.Diagnosis.SipEvidenceRecorder>()));
 
         // Scheduled jobs.
         services.AddQuartz(q =>

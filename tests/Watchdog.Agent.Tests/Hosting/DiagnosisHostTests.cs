@@ -50,6 +50,12 @@ public sealed class DiagnosisHostTests
         Assert.Contains("Authorization: ***", lines);
         Assert.DoesNotContain(lines, l => l!.Contains("5ec12e75ec12e7", StringComparison.Ordinal));
         Assert.Equal(["pjsip set logger host 127.0.0.1", "pjsip set logger off"], commands);
+
+        // The same trace is part of the status document that `watchdog status --json` prints.
+        var status = await agent.StatusAsync();
+        var inStatus = Assert.Single(status.GetProperty("evidence").EnumerateArray());
+        Assert.Equal("mango-trunk", inStatus.GetProperty("trunk").GetString());
+        Assert.DoesNotContain("5ec12e75ec12e7", status.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
