@@ -30,15 +30,14 @@ public sealed class RegistrationCauses(TimeProvider time)
         _nameByClientUri.Where(kv => kv.Value == registration).Select(kv => _byClientUri.GetValueOrDefault(kv.Key)).FirstOrDefault(f => f is not null);
 
     /// <summary>The last failure of a registration, matched by its client URI.</summary>
-    public RegistrationFailure? For(RegistrationObservation registration) =>
-        Remember(registration) && registration.ClientUri.Length > 0 && _byClientUri.TryGetValue(registration.ClientUri, out var f) && f.At >= registration.Since.AddSeconds(-5)
-            ? f
-            : null;
-
-    private bool Remember(RegistrationObservation registration)
+    public RegistrationFailure? For(RegistrationObservation registration)
     {
         Learn(registration.Name, registration.ClientUri);
-        return true;
+        // A failure logged well before the current outage began belongs to an earlier one.
+        return registration.ClientUri.Length > 0 && _byClientUri.TryGetValue(registration.ClientUri, out var f)
+            && f.At >= registration.Since.AddSeconds(-5)
+            ? f
+            : null;
     }
 
     /// <summary>Forgets a registration's failure once it is registered again.</summary>

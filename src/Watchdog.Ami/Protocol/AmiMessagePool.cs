@@ -39,32 +39,27 @@ internal sealed class AmiMessagePool(int maxRetained, AmiNameTable names)
     /// <summary>Returns a dispatched batch in one go.</summary>
     public void ReturnAll(List<AmiMessage> messages)
     {
-        foreach (var message in messages)
-        {
-            if (message.Pool == this)
-            {
-                message.Pool = null;
-                message.Reset(MaxRetainedBufferBytes);
-            }
-        }
         lock (_gate)
         {
             foreach (var message in messages)
             {
-                if (message.Pool is null && _free.Count < maxRetained)
-                {
-                    message.Pool = Returned;
-                    _free.Push(message);
-                }
+                ReturnLocked(message);
             }
         }
     }
 
-    /// <summary>Marks messages sitting in the free stack, so a message is never pushed twice.</summary>
-    private static readonly AmiMessagePool Returned = new(0, new AmiNameTable());
-
     /// <summary>Returns one message (it must not be used afterwards).</summary>
     public void Return(AmiMessage message)
+    {
+        lock (_gate)
+        {
+            ReturnLocked(message);
+        }
+    }
+
+    // A message whose Pool is not this one has escaped to a caller, or already sits in the free
+    // stack (Pool is cleared there): either way it must not be pushed.
+    private void ReturnLocked(AmiMessage message)
     {
         if (message.Pool != this)
         {
@@ -72,13 +67,9 @@ internal sealed class AmiMessagePool(int maxRetained, AmiNameTable names)
         }
         message.Pool = null;
         message.Reset(MaxRetainedBufferBytes);
-        lock (_gate)
+        if (_free.Count < maxRetained)
         {
-            if (_free.Count < maxRetained)
-            {
-                message.Pool = Returned;
-                _free.Push(message);
-            }
+            _free.Push(message);
         }
     }
 }

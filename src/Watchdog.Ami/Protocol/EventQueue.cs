@@ -30,8 +30,8 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
     /// <summary>Events dropped since creation.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Takes one event (socket reader). Returns false when it was dropped (the queue was full).</summary>
-    public bool Add(AmiMessage message)
+    /// <summary>Takes one event (socket reader); drops and counts it when the queue is full.</summary>
+    public void Add(AmiMessage message)
     {
         lock (_gate)
         {
@@ -40,10 +40,9 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
                 pool.Return(message);
                 Interlocked.Increment(ref _dropped);
                 Interlocked.Increment(ref _droppedSinceSignal);
-                return false;
+                return;
             }
             (_batch ??= RentBatch()).Add(message);
-            return true;
         }
     }
 
@@ -83,7 +82,7 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
         {
             if (change.State == AmiConnectionState.Disconnected && _held && _batch is { } unreleased)
             {
-                foreach (var m in unreleased) pool.Return(m);
+                pool.ReturnAll(unreleased);
                 unreleased.Clear();
             }
             else
