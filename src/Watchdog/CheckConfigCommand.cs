@@ -1,3 +1,4 @@
+using Watchdog.Agent;
 using Watchdog.Configuration;
 
 namespace Watchdog;

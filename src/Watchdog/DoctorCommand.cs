@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent;
 using Watchdog.Configuration;
 
 namespace Watchdog;

@@ -1,3 +1,5 @@
+using Watchdog.Agent;
+using Watchdog.Agent.Hosting;
 using Watchdog.Configuration;
 using Watchdog.Hosting;
 
@@ -38,7 +40,7 @@ internal static class RunCommand
             return 1;
         }
 
-        await using var app = AgentHost.Build(settings, config, new AgentHostOptions { ListenUrl = settings.Api.ListenUrl });
+        await using var app = WatchdogAgentHost.Build(settings, new AgentOverrides { ConfigureLogging = AgentLogging.Console });
         await app.RunAsync();
         return 0;
     }

@@ -23,6 +23,23 @@ public static class AlertingServiceCollectionExtensions
     {
         services.AddOptions<AlertingOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
+        return services.AddAlertPipeline();
+    }
+
+    /// <summary>
+    /// The same pipeline over options already bound and validated (the agent's composition root binds every
+    /// section once), plus the <see cref="IAlertPublisher"/> and the <see cref="ActionLog"/> the producers use.
+    /// </summary>
+    public static IServiceCollection AddWatchdogAlerting(this IServiceCollection services, AlertingOptions options)
+    {
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton<IAlertPublisher>(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddSingleton<ActionLog>();
+        return services.AddAlertPipeline();
+    }
+
+    private static IServiceCollection AddAlertPipeline(this IServiceCollection services)
+    {
         services.TryAddSingleton(TimeProvider.System);
 
         // The default HttpClient logging writes request URLs, and a Bot API URL holds the token.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Watchdog.Agent;
 using Watchdog.Configuration;
 
 namespace Watchdog.Agent.Tests.Cli;

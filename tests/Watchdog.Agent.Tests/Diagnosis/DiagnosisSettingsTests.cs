@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Healing;
+using Watchdog.Agent;
 using Watchdog.Configuration;
 
 namespace Watchdog.Agent.Tests.Diagnosis;

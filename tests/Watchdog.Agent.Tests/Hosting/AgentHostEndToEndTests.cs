@@ -52,7 +52,16 @@ public class AgentHostEndToEndTests
         agent.Simulator.RtpTimeout(call);
 
         await agent.WaitForMetricAsync("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1");
-        await Task.Delay(1500); // both sources have had time to report it
+
+        // Both sources read in order, so once each has reported a later call of its own, each has also seen
+        // the first call: one marker call known only to the log, one known only to AMI (cause 44).
+        var logOnly = agent.Simulator.StartCall(from: "elevenlabs-trunk", to: "mango-trunk");
+        var amiOnly = agent.Simulator.StartCall(from: "elevenlabs-trunk", to: "mango-trunk");
+        await File.AppendAllTextAsync(agent.MessagesLog,
+            $"[{DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss.fff}] NOTICE[1] res_pjsip_sdp_rtp.c: Disconnecting channel '{logOnly.CallerChannel}' for lack of audio RTP activity in 8 seconds\n");
+        agent.Simulator.Hangup(amiOnly, cause: 44, causeText: "Requested channel not available");
+        await agent.WaitForMetricAsync("asterisk_rtp_timeouts_total{endpoint=\"elevenlabs-trunk\"} 2");
+
         Assert.Contains("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1", await agent.MetricsAsync());
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Healing;
@@ -11,8 +10,8 @@ using Watchdog.Agent.Security;
 using Watchdog.Agent.Tests.Healing;
 using Watchdog.Agent.Tests.Security;
 using Watchdog.Ami;
-using Watchdog.Configuration;
-using Watchdog.Hosting;
+using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Hosting;
 using Watchdog.Simulator;
 
 namespace Watchdog.Agent.Tests.Hosting;
@@ -61,16 +60,15 @@ internal sealed class AgentUnderTest : IAsyncDisposable
                 Bans = new BanOptions { MaxRetry = 3, StatePath = Path.Combine(work.FullName, "bans.json") },
                 Whitelist = new WhitelistOptions { IncludeHostAddresses = false },
             },
+            Alerting = new AlertingOptions { GroupWait = TimeSpan.FromMilliseconds(200) },
         };
         settings = configure?.Invoke(settings) ?? settings;
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Alerting:GroupWait"] = "00:00:00.200" }).Build();
         var pending = new AgentUnderTestParts();
-        var app = AgentHost.Build(settings, config, new AgentHostOptions
+        var app = WatchdogAgentHost.Build(settings, new AgentOverrides
         {
             ListenUrl = "http://127.0.0.1:0",
             Firewall = pending.Firewall,
             ServiceManager = pending.Service,
-            ConsoleLogging = false,
         });
         await app.StartAsync();
         var agent = new AgentUnderTest(sim, app, work, messagesLog, authLog);

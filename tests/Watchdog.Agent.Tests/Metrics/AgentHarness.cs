@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Watchdog.Agent.Api;
+using Watchdog.Agent.Healing;
+using Watchdog.Agent.Hosting;
+using Watchdog.Agent.Security;
 using Watchdog.Agent.State;
 using Watchdog.Ami;
 using Watchdog.Simulator;
@@ -14,61 +15,52 @@ using Watchdog.Simulator;
 namespace Watchdog.Agent.Tests.Metrics;
 
 /// <summary>
-/// The agent as the executable wires it, against a simulator on loopback: AmiClient + tracker +
-/// web host on 127.0.0.1:0, each with its own metrics registry.
+/// The agent as the executable wires it (the real host), against a simulator on loopback, listening on
+/// 127.0.0.1:0 with its own metrics registry.
 /// </summary>
 internal sealed class AgentHarness : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly CancellationTokenSource _stop = new();
-    private Task _run = Task.CompletedTask;
-
-    private AgentHarness(AmiSimulator simulator, AmiClient client, WebApplication app, Uri baseAddress)
+    private AgentHarness(AmiSimulator simulator, WebApplication app, Uri baseAddress)
     {
         Simulator = simulator;
-        Client = client;
         App = app;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public AmiSimulator Simulator { get; }
-    public AmiClient Client { get; }
     public WebApplication App { get; }
+    public AmiClient Client => App.Services.GetRequiredService<AmiClient>();
     public HttpClient Http { get; }
     public Uri BaseAddress => Http.BaseAddress!;
     public PbxStateStore Store => App.Services.GetRequiredService<PbxStateStore>();
     public PbxStateTracker Tracker => App.Services.GetRequiredService<PbxStateTracker>();
 
-    public static async Task<AgentHarness> StartAsync()
+    /// <summary>The real host with healing and bans off: what is observed and exported, nothing acted on.</summary>
+    public static async Task<AgentHarness> StartAsync(TimeProvider? time = null)
     {
         var simulator = new AmiSimulator(SimulatedPbx.TrunkSetup());
         simulator.Start();
-        var client = new AmiClient(new AmiClientOptions
+        var settings = new AgentSettings
         {
-            Host = simulator.Host,
-            Port = simulator.Port,
-            Username = "watchdog",
-            Secret = "watchdog-secret",
-            ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
-            ActionTimeout = TimeSpan.FromSeconds(5),
-        });
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseWatchdogApi(new AgentApiOptions { ListenUrl = "http://127.0.0.1:0" });
-        builder.Services.AddSingleton(client);
-        builder.Services.AddWatchdogState();
-        var app = builder.Build();
-        app.MapWatchdogApi();
+            Ami = new AmiClientOptions
+            {
+                Host = simulator.Host,
+                Port = simulator.Port,
+                Username = "watchdog",
+                Secret = "watchdog-secret",
+                ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
+                ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
+                ActionTimeout = TimeSpan.FromSeconds(5),
+            },
+            Healing = new HealingOptions { Enabled = false },
+            Security = new SecuritySettings { Enabled = false },
+        };
+        var app = WatchdogAgentHost.Build(settings, new AgentOverrides { ListenUrl = "http://127.0.0.1:0", Time = time });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-        // The tracker service attached itself when the app started; the client starts after, as in the executable.
-        var harness = new AgentHarness(simulator, client, app, new Uri(address));
-        harness._run = client.RunAsync(harness._stop.Token);
-        return harness;
+        return new AgentHarness(simulator, app, new Uri(address));
     }
 
     /// <summary>Scrapes <c>/metrics</c> into <c>series → value</c>, where a series is spelled as exposed (<c>name{a="b"}</c>).</summary>
@@ -123,14 +115,9 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _run.WaitAsync(TimeSpan.FromSeconds(10));
-        await Tracker.DisposeAsync();
-        await Client.DisposeAsync();
         await App.StopAsync();
         await App.DisposeAsync();
         await Simulator.DisposeAsync();
         Http.Dispose();
-        _stop.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Watchdog.Ami;
 using Watchdog.Agent.Tests.Metrics;
 
@@ -71,14 +72,20 @@ public class PbxStateTrackerTests
     [Fact(Timeout = 60_000)]
     public async Task Failed_resync_applies_nothing_and_the_next_one_does()
     {
-        await using var agent = await AgentHarness.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var agent = await AgentHarness.StartAsync(time);
         await agent.WaitUntilSyncedAsync();
         var before = agent.Store.Current;
         agent.Simulator.Pbx.Registration("mango-registration").Status = "Rejected";
         agent.Simulator.SilentActions["CoreShowChannels"] = true;
+        var asked = agent.Simulator.ReceivedActions.Count(a => a == "CoreShowChannels");
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await agent.Tracker.ResyncAsync(cts.Token);
+        var resync = agent.Tracker.ResyncAsync(cts.Token);
+        // The action's timeout runs on the fake clock: let it pass once the unanswered action is out.
+        while (agent.Simulator.ReceivedActions.Count(a => a == "CoreShowChannels") == asked) await Task.Delay(10, cts.Token);
+        time.Advance(TimeSpan.FromSeconds(6));
+        await resync;
 
         // The registration list was read before the timeout, but a partial resync must not be applied.
         Assert.True(agent.Store.Current.Registrations["mango-registration"].IsRegistered);

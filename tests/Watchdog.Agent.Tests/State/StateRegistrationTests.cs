@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 using Quartz;
-using Watchdog.Agent.Api;
 using Watchdog.Agent.Metrics;
 using Watchdog.Agent.State;
 using Watchdog.Ami;
@@ -12,13 +11,14 @@ namespace Watchdog.Agent.Tests.State;
 public class StateRegistrationTests
 {
     [Fact(Timeout = 30_000)]
-    public async Task AddWatchdogState_and_AddPbxResync_wire_the_tracker_metrics_and_a_repeating_resync_trigger()
+    public async Task AddWatchdogState_AddWatchdogMetrics_and_AddPbxResync_wire_the_tracker_metrics_and_a_repeating_resync_trigger()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["State:ResyncInterval"] = "00:00:42" }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(new AmiClient(new AmiClientOptions { Host = "127.0.0.1", Port = 5038, Username = "watchdog", Secret = "s" }));
-        services.AddWatchdogState(config.GetSection("State"));
+        services.AddWatchdogState(config.GetSection("State").Get<StateOptions>());
+        services.AddWatchdogMetrics();
         services.AddQuartz(q => q.AddPbxResync());
         await using var provider = services.BuildServiceProvider();
 

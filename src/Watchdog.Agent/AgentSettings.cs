@@ -6,9 +6,10 @@ using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.State;
 using Watchdog.Ami;
 
-namespace Watchdog.Configuration;
+namespace Watchdog.Agent;
 
 /// <summary>Every section of the configuration, bound and checked together.</summary>
 public sealed record AgentSettings
@@ -22,6 +23,9 @@ public sealed record AgentSettings
 
     /// <summary>The agent's HTTP listener (<c>/metrics</c>, <c>/api/status</c>, <c>/api/bans</c>).</summary>
     public AgentApiOptions Api { get; init; } = new();
+
+    /// <summary>The state model (<c>State:ResyncInterval</c>).</summary>
+    public StateOptions State { get; init; } = new();
 
     /// <summary>Binds every section. Unknown keys are ignored; wrong types are reported by <see cref="Validate"/>.</summary>
     public static AgentSettings Bind(IConfiguration config, out IReadOnlyList<string> bindProblems)
@@ -55,6 +59,7 @@ public sealed record AgentSettings
             Alerting = Section<AlertingOptions>("Alerting"),
             Api = Section<AgentApiOptions>("Api"),
             Diagnosis = Section<DiagnosisSettings>("Diagnosis"),
+            State = Section<StateOptions>("State"),
         };
         bindProblems = problems;
         return settings;
@@ -84,6 +89,7 @@ public sealed record AgentSettings
         problems.AddRange(Alerting.Validate());
         problems.AddRange(Api.Validate());
         problems.AddRange(Diagnosis.Validate());
+        if (State.ResyncInterval <= TimeSpan.Zero) problems.Add("State.ResyncInterval must be positive.");
         return problems;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Watchdog.Ami;
 
-namespace Watchdog.Hosting;
+namespace Watchdog.Agent.Sources;
 
 /// <summary>Keeps the AMI session up for the life of the host.</summary>
 internal sealed class AmiClientService(AmiClient client) : BackgroundService

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+using Watchdog.Agent.Metrics;
+using Watchdog.Agent.Security;
+using Watchdog.Agent.State;
+
+namespace Watchdog.Agent.Api;
+
+/// <summary>Every HTTP endpoint of the agent: <c>/metrics</c>, <c>/api/status</c>, <c>/api/evidence</c> and <c>/api/bans</c>.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>Content type of the Prometheus text exposition format.</summary>
+    public const string MetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>
+    /// Maps <c>GET /metrics</c> (Prometheus text), <c>GET /api/status</c>, <c>GET /api/evidence</c> (latest SIP trace
+    /// per trunk) and the ban endpoints (<c>GET/POST /api/bans</c>, <c>DELETE /api/bans/{address}</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapWatchdogApi(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        // Resolved now so the metrics exist (and render) from the first scrape.
+        var registry = services.GetRequiredService<CollectorRegistry>();
+        _ = services.GetRequiredService<PbxMetrics>();
+        var store = services.GetRequiredService<PbxStateStore>();
+
+        endpoints.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = MetricsContentType;
+            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        var extras = services.GetService<IStatusExtras>();
+        endpoints.MapGet("/api/status", async (HttpContext context) =>
+        {
+            var document = StatusDocument.From(store.Current, store.Events.LastEventAt, store.Time.GetUtcNow());
+            if (extras is not null)
+            {
+                document = await extras.CompleteAsync(document, context.RequestAborted).ConfigureAwait(false);
+            }
+            return Results.Json(document);
+        });
+        var evidence = services.GetService<Diagnosis.SipEvidenceRecorder>();
+        endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? []));
+        MapBans(endpoints, services.GetService<BanManager>());
+        return endpoints;
+    }
+
+    private static void MapBans(IEndpointRouteBuilder endpoints, BanManager? bans)
+    {
+        static IResult Disabled() => Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404);
+
+        endpoints.MapGet("/api/bans", async (HttpContext ctx) =>
+            bans is null ? Disabled() : Results.Json(await bans.ListBansAsync(ctx.RequestAborted)));
+        endpoints.MapPost("/api/bans", async (BanRequest request, HttpContext ctx) =>
+        {
+            if (bans is null) return Disabled();
+            if (!System.Net.IPAddress.TryParse(request.Address, out var address))
+                return Results.Problem($"'{request.Address}' is not an IP address", statusCode: 400);
+            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, ctx.RequestAborted);
+            return Results.Json(result);
+        });
+        endpoints.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
+        {
+            if (bans is null) return Disabled();
+            if (!System.Net.IPAddress.TryParse(address, out var ip))
+                return Results.Problem($"'{address}' is not an IP address", statusCode: 400);
+            return await bans.UnbanAsync(ip, ctx.RequestAborted) ? Results.NoContent() : Results.NotFound();
+        });
+    }
+}
+
+/// <summary>The body of <c>POST /api/bans</c>.</summary>
+public sealed record BanRequest(string Address, double? DurationSeconds);
