@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Watchdog.Agent.Actuators;
@@ -6,11 +7,11 @@ namespace Watchdog.Agent.Tests.Actuators;
 
 public class UfwFirewallTests
 {
-    private static UfwFirewall Create(StandInExecutable ufw, bool dryRun = false, TestLogger<UfwFirewall>? logger = null) =>
+    private static UfwFirewall Create(StandInExecutable ufw, bool dryRun = false, FakeLogger<UfwFirewall>? logger = null) =>
         new(new UfwOptions { ExecutablePath = ufw.Path_ },
             new ActuatorOptions { DryRun = dryRun, CommandTimeout = TimeSpan.FromSeconds(10) },
             new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance),
-            logger ?? new TestLogger<UfwFirewall>());
+            logger ?? new FakeLogger<UfwFirewall>());
 
     [Fact(Timeout = 10_000)]
     public async Task Block_runs_ufw_prepend_deny_with_each_argument_separately()
@@ -84,14 +85,14 @@ public class UfwFirewallTests
     public async Task Dry_run_logs_the_command_and_runs_nothing()
     {
         using var ufw = new StandInExecutable();
-        var logger = new TestLogger<UfwFirewall>();
+        var logger = new FakeLogger<UfwFirewall>();
         var outcome = await Create(ufw, dryRun: true, logger).BlockAsync(IPAddress.Parse("203.0.113.5"), "x", CancellationToken.None);
 
         Assert.Equal(FirewallOutcome.DryRun, outcome);
         Assert.Empty(ufw.Invocations());
-        var record = Assert.Single(logger.Records);
-        Assert.Equal("203.0.113.5", record.Properties["Ip"]);
-        Assert.Equal("block", record.Properties["Action"]);
+        var record = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Equal("203.0.113.5", record.GetStructuredStateValue("Ip"));
+        Assert.Equal("block", record.GetStructuredStateValue("Action"));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -82,12 +83,12 @@ public sealed class DiagnosisSettingsTests
         using var proc = new FakeProcTree();
         proc.Write(7, rssKb: 1000, utime: 1, stime: 1, threads: 1, fds: 10, maxOpenFiles: "100");
         var time = new FakeTimeProvider();
-        var alerts = new GatedAlerts();
+        var alerts = new RecordingAlerts();
         var metrics = new MetricsText();
         var probed = 0;
         var firstProbe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var probe = new ProcessHealthProbe(new ProcessHealthOptions { ProcRoot = proc.Root }, new ProcessHealthMetrics(metrics.Factory), time,
-            new TestLogger<ProcessHealthProbe>(), _ =>
+            new FakeLogger<ProcessHealthProbe>(), _ =>
             {
                 if (Interlocked.Increment(ref probed) == 1)
                 {
@@ -100,7 +101,7 @@ public sealed class DiagnosisSettingsTests
                 return Task.FromResult<int?>(7);
             });
         var settings = new DiagnosisSettings { ProcessInterval = TimeSpan.FromSeconds(30) };
-        using var service = new PeriodicDiagnosisService(settings, new DiagnosisAlerts(alerts, time), time, new TestLogger<PeriodicDiagnosisService>(), process: probe);
+        using var service = new PeriodicDiagnosisService(settings, new DiagnosisAlerts(alerts, time), time, new FakeLogger<PeriodicDiagnosisService>(), process: probe);
 
         await service.StartAsync(CancellationToken.None);
         await firstProbe.Task.WaitAsync(TimeSpan.FromSeconds(5)); // the timer exists before the first probe runs

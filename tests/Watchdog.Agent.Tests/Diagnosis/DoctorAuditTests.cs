@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using System.Text.Json;
 using Watchdog.Agent.Actuators;
@@ -17,7 +18,7 @@ public sealed class DoctorAuditTests
         runner ??= FakeProcessRunner.Printing(DoctorFixtures.Ufw(ufw));
         var audit = new DoctorAudit(
             (options ?? new DoctorOptions()) with { ConfigDirectory = fixtures.Directory, UfwPath = "/usr/sbin/ufw" },
-            runner, addresses ?? BehindNat, new TestLogger<DoctorAudit>());
+            runner, addresses ?? BehindNat, new FakeLogger<DoctorAudit>());
         return (await audit.RunAsync(CancellationToken.None), runner);
     }
 
@@ -199,9 +200,9 @@ public sealed class DoctorAuditTests
         var fixture = Path.Combine(DoctorFixtures.Root, "ufw", "good.txt");
         using var ufw = new StandInExecutable($"cat '{fixture}'", "ufw");
         using var fixtures = new DoctorFixtures();
-        var runner = new ProcessRunner(TimeProvider.System, new TestLogger<ProcessRunner>());
+        var runner = new ProcessRunner(TimeProvider.System, new FakeLogger<ProcessRunner>());
         var audit = new DoctorAudit(new DoctorOptions { ConfigDirectory = fixtures.Directory, UfwPath = ufw.Path_ }, runner, BehindNat,
-            new TestLogger<DoctorAudit>());
+            new FakeLogger<DoctorAudit>());
 
         var report = await audit.RunAsync(CancellationToken.None);
 
@@ -227,7 +228,7 @@ public sealed class DoctorAuditTests
         empty.Delete("pjsip.conf");
         empty.Delete("manager.conf");
         var audit = new DoctorAudit(new DoctorOptions { ConfigDirectory = empty.Directory, CheckFirewall = false },
-            FakeProcessRunner.Printing(""), BehindNat, new TestLogger<DoctorAudit>());
+            FakeProcessRunner.Printing(""), BehindNat, new FakeLogger<DoctorAudit>());
 
         var report = await audit.RunAsync(CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Diagnosis;
 
@@ -8,7 +9,7 @@ public sealed class ProcessHealthProbeTests
     private static ProcessHealthProbe Probe(FakeProcTree proc, MetricsText metrics, TimeProvider time, Func<CancellationToken, Task<int?>>? pid,
         ProcessHealthOptions? options = null) =>
         new((options ?? new ProcessHealthOptions()) with { ProcRoot = proc.Root },
-            new ProcessHealthMetrics(metrics.Factory), time, new TestLogger<ProcessHealthProbe>(), pid);
+            new ProcessHealthMetrics(metrics.Factory), time, new FakeLogger<ProcessHealthProbe>(), pid);
 
     [Fact(Timeout = 10_000)]
     public async Task Reading_from_a_fake_proc_tree_exports_memory_cpu_threads_and_descriptors()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using Watchdog.Agent.Diagnosis;
 using Xunit.Abstractions;
 
@@ -30,7 +31,7 @@ public sealed class SipDnsCheckTests(ITestOutputHelper output)
                 Domains = [domain ?? new SipDomain(Domain, [Public])],
                 QueryTimeout = TimeSpan.FromSeconds(2),
             },
-            new SipDnsMetrics(_metrics.Factory), new TestLogger<SipDnsCheck>());
+            new SipDnsMetrics(_metrics.Factory), new FakeLogger<SipDnsCheck>());
 
     private void Show(IEnumerable<SipDnsResult> results)
     {
@@ -142,7 +143,7 @@ public sealed class SipDnsCheckTests(ITestOutputHelper output)
         // Nothing listens on the discard port of loopback for DNS; queries time out or are refused.
         var check = new SipDnsCheck(
             new SipDnsOptions { Server = "127.0.0.1:9", Domains = [new SipDomain(Domain, [Public])], QueryTimeout = TimeSpan.FromMilliseconds(300), Retries = 0 },
-            new SipDnsMetrics(_metrics.Factory), new TestLogger<SipDnsCheck>());
+            new SipDnsMetrics(_metrics.Factory), new FakeLogger<SipDnsCheck>());
 
         var results = await check.RunAsync(CancellationToken.None);
         Show(results);

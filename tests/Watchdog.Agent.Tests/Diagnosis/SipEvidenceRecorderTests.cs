@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Alerting;
@@ -63,7 +64,7 @@ public sealed class SipEvidenceRecorderTests : IAsyncLifetime
     }
 
     private SipEvidenceRecorder Recorder(EvidenceOptions? options = null) =>
-        new(options ?? new EvidenceOptions(), Log, new AmiAsteriskCli(_client, new TestLogger<AmiAsteriskCli>()), _alerts, _time, new TestLogger<SipEvidenceRecorder>());
+        new(options ?? new EvidenceOptions(), Log, new AmiAsteriskCli(_client, new FakeLogger<AmiAsteriskCli>()), _alerts, _time, new FakeLogger<SipEvidenceRecorder>());
 
     /// <summary>Advances the fake clock a second at a time until the capture ends (the delay's timer may not exist yet).</summary>
     private async Task<TrunkEvidence?> Finish(Task<TrunkEvidence?> capture)

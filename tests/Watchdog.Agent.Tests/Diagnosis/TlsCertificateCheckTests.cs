@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
@@ -24,7 +25,7 @@ public sealed class TlsCertificateCheckTests : IDisposable
         var target = new TlsTarget("voice-ai", "127.0.0.1", port, Name);
         var options = new TlsCheckOptions { Targets = [target], WarningDays = warningDays, Timeout = TimeSpan.FromSeconds(5) };
         var check = new TlsCertificateCheck(options, new TlsCheckMetrics(_metrics.Factory, ["voice-ai"]), TimeProvider.System,
-            new TestLogger<TlsCertificateCheck>(), anchors ?? [_certificates.Ca]);
+            new FakeLogger<TlsCertificateCheck>(), anchors ?? [_certificates.Ca]);
         return Assert.Single(await check.RunAsync(CancellationToken.None));
     }
 
@@ -137,7 +138,7 @@ public sealed class TlsCertificateCheckTests : IDisposable
             await using var server = new LoopbackTlsServer(_certificates.Leaf(Name, now.AddDays(-1), now.AddDays(90)));
             var options = new TlsCheckOptions { Targets = [new TlsTarget("voice-ai", "127.0.0.1", server.Port, Name)], TrustAnchorFiles = [pem] };
             var check = new TlsCertificateCheck(options, new TlsCheckMetrics(_metrics.Factory, ["voice-ai"]), TimeProvider.System,
-                new TestLogger<TlsCertificateCheck>());
+                new FakeLogger<TlsCertificateCheck>());
 
             var result = Assert.Single(await check.RunAsync(CancellationToken.None));
 

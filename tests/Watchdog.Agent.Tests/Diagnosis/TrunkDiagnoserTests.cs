@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Alerting;
@@ -82,8 +83,8 @@ public sealed class TrunkDiagnoserTests : IDisposable
                 NoAudioCheckInterval = TimeSpan.FromMinutes(5),
             },
         };
-        var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw(ufw)), BehindNat, new TestLogger<DoctorAudit>());
-        return new TrunkDiagnoser(settings, audit, _alerts, _time, new TestLogger<TrunkDiagnoser>());
+        var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw(ufw)), BehindNat, new FakeLogger<DoctorAudit>());
+        return new TrunkDiagnoser(settings, audit, _alerts, _time, new FakeLogger<TrunkDiagnoser>());
     }
 
     private static UnmatchedRequest From(string address) => new("INVITE", IPAddress.Parse(address), 5060);
@@ -187,14 +188,14 @@ public sealed class TrunkDiagnoserTests : IDisposable
         var log = Path.Combine(_fixtures.Directory, "messages");
         File.WriteAllText(log, "");
         File.WriteAllText(Path.Combine(_fixtures.Directory, "pjsip.conf"), Pjsip);
-        var alerts = new GatedAlerts();
+        var alerts = new RecordingAlerts();
         var settings = new DiagnosisSettings
         {
             Doctor = new DoctorOptions { ConfigDirectory = _fixtures.Directory },
             Trunks = new TrunkDiagnosisOptions { Providers = [new ProviderRanges("mango-trunk", ["81.88.86.0/24"])] },
         };
-        var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw("good")), BehindNat, new TestLogger<DoctorAudit>());
-        var diagnoser = new TrunkDiagnoser(settings, audit, alerts, TimeProvider.System, new TestLogger<TrunkDiagnoser>());
+        var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw("good")), BehindNat, new FakeLogger<DoctorAudit>());
+        var diagnoser = new TrunkDiagnoser(settings, audit, alerts, TimeProvider.System, new FakeLogger<TrunkDiagnoser>());
         using var service = new TrunkLogService(log, diagnoser, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await service.StartAsync(CancellationToken.None);
         // The tailer starts at the end of the file once it has opened it; repeat the lines until it has read them.

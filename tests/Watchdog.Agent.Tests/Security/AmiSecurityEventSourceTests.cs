@@ -10,20 +10,6 @@ namespace Watchdog.Agent.Tests.Security;
 
 public sealed class AmiSecurityEventSourceTests
 {
-    private sealed class RecordingSink : IAuthFailureSink
-    {
-        public ConcurrentQueue<AuthFailure> Failures { get; } = new();
-        public TaskCompletionSource<bool> Got(int n) => _waiters.GetOrAdd(n, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-        private readonly ConcurrentDictionary<int, TaskCompletionSource<bool>> _waiters = new();
-
-        public ValueTask RecordFailureAsync(AuthFailure failure, CancellationToken cancellationToken)
-        {
-            Failures.Enqueue(failure);
-            if (_waiters.TryGetValue(Failures.Count, out var tcs)) tcs.TrySetResult(true);
-            return ValueTask.CompletedTask;
-        }
-    }
-
     [Fact(Timeout = 20_000)]
     public async Task Sip_and_ami_login_failures_from_ami_events_reach_the_ban_pipeline_and_ChallengeSent_does_not()
     {

@@ -185,14 +185,3 @@ public class AsteriskSecurityTests(ITestOutputHelper output)
         }
     }
 }
-
-internal sealed class RecordingSink : IAuthFailureSink
-{
-    public List<AuthFailure> Failures { get; } = [];
-
-    public ValueTask RecordFailureAsync(AuthFailure failure, CancellationToken cancellationToken)
-    {
-        Failures.Add(failure);
-        return ValueTask.CompletedTask;
-    }
-}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -7,36 +8,6 @@ using Watchdog.Agent.Security;
 
 namespace Watchdog.Agent.Tests.Security;
 
-internal sealed class FakeFirewall : IFirewall
-{
-    public List<string> Calls { get; } = [];
-
-    public FirewallOutcome Outcome { get; set; } = FirewallOutcome.Success;
-
-    public Task<FirewallOutcome> BlockAsync(IPAddress address, string comment, CancellationToken cancellationToken)
-    {
-        Calls.Add("block " + UfwFirewall.Canonical(address));
-        return Task.FromResult(Outcome);
-    }
-
-    public Task<FirewallOutcome> UnblockAsync(IPAddress address, CancellationToken cancellationToken)
-    {
-        Calls.Add("unblock " + UfwFirewall.Canonical(address));
-        return Task.FromResult(Outcome);
-    }
-}
-
-internal sealed class RecordingAlertSink : IAttackAlertSink
-{
-    public List<AttackAlert> Alerts { get; } = [];
-
-    public ValueTask OnAttackAlertAsync(AttackAlert alert, CancellationToken cancellationToken)
-    {
-        Alerts.Add(alert);
-        return ValueTask.CompletedTask;
-    }
-}
-
 public sealed class BanManagerTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "watchdog-bans-" + Guid.NewGuid().ToString("N"));
@@ -44,7 +15,7 @@ public sealed class BanManagerTests : IDisposable
     private readonly FakeFirewall _firewall = new();
     private readonly RecordingAlertSink _alerts = new();
     private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
-    private readonly TestLogger<BanManager> _logger = new();
+    private readonly FakeLogger<BanManager> _logger = new();
 
     public BanManagerTests() => Directory.CreateDirectory(_directory);
 
@@ -279,13 +250,13 @@ public sealed class BanManagerTests : IDisposable
         var manager = await StartedAsync(Options(maxRetry: 1));
         await Fail(manager, "203.0.113.5", AttackSource.Sip);
 
-        var audit = Assert.Single(_logger.Records, r => r.EventId.Id == 5001);
-        Assert.Equal("ban", audit.Properties["Action"]);
-        Assert.Equal("203.0.113.5", audit.Properties["Ip"]);
-        Assert.Equal("sip", audit.Properties["Source"]);
-        Assert.Equal("sip_bruteforce", audit.Properties["Reason"]);
-        Assert.Equal("success", audit.Properties["Outcome"]);
-        Assert.Equal(_time.GetUtcNow().AddHours(1), audit.Properties["Until"]);
+        var audit = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 5001);
+        Assert.Equal("ban", audit.GetStructuredStateValue("Action"));
+        Assert.Equal("203.0.113.5", audit.GetStructuredStateValue("Ip"));
+        Assert.Equal("sip", audit.GetStructuredStateValue("Source"));
+        Assert.Equal("sip_bruteforce", audit.GetStructuredStateValue("Reason"));
+        Assert.Equal("success", audit.GetStructuredStateValue("Outcome"));
+        Assert.Equal(_time.GetUtcNow().AddHours(1), DateTimeOffset.Parse(audit.GetStructuredStateValue("Until")!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact(Timeout = 5_000)]
@@ -312,7 +283,7 @@ public sealed class BanManagerTests : IDisposable
         await Fail(manager, "203.0.113.5");
 
         Assert.Contains("outcome=\"dry_run\"} 1", await ScrapeAsync());
-        Assert.Equal("dry_run", Assert.Single(_logger.Records, r => r.EventId.Id == 5001).Properties["Outcome"]);
+        Assert.Equal("dry_run", Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 5001).GetStructuredStateValue("Outcome"));
     }
 
     [Fact(Timeout = 5_000)]

@@ -6,7 +6,7 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Healing;
 
-namespace Watchdog.Agent.Tests.Healing;
+namespace Watchdog.Agent.Tests;
 
 internal sealed class FakeAsteriskControl : IAsteriskControl
 {
@@ -40,12 +40,17 @@ internal sealed class FakeServiceManager : IServiceManager
     }
 }
 
+/// <summary>Records alerts and completes <see cref="First"/> with the first one, so tests await it instead of sleeping.</summary>
 internal sealed class RecordingAlerts : IAlertPublisher
 {
     public ConcurrentQueue<Alert> Published { get; } = new();
+
+    public TaskCompletionSource<Alert> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool Publish(Alert alert)
     {
         Published.Enqueue(alert);
+        First.TrySetResult(alert);
         return true;
     }
 

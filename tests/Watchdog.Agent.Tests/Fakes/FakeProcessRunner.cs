@@ -1,6 +1,6 @@
 using Watchdog.Agent.Actuators;
 
-namespace Watchdog.Agent.Tests.Diagnosis;
+namespace Watchdog.Agent.Tests;
 
 /// <summary>Answers every run with a fixed result and records what was asked for.</summary>
 internal sealed class FakeProcessRunner(ProcessResult result) : IProcessRunner

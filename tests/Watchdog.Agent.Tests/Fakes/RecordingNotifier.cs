@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Watchdog.Agent.Alerting;
 
-namespace Watchdog.Agent.Tests.Alerting;
+namespace Watchdog.Agent.Tests;
 
 /// <summary>A channel that records deliveries and fails, or stalls, on the attempts it is told to.</summary>
 public sealed class RecordingNotifier(string name) : INotifier

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Watchdog.Agent.Tests.Alerting;
+namespace Watchdog.Agent.Tests;
 
 /// <summary>One captured log line with everything that could leak a secret: text, properties, exception.</summary>
 public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyList<KeyValuePair<string, object?>> Properties, string? Exception)
