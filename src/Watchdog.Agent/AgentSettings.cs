@@ -4,7 +4,6 @@ using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Api;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Healing;
-using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
 using Watchdog.Agent.State;
 using Watchdog.Ami;

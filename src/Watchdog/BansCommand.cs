@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Watchdog.Agent.Security;
 using Watchdog.Cli;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog;
 

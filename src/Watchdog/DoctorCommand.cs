@@ -4,6 +4,9 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent;
 using Watchdog.Configuration;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Probes;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog;
 

@@ -4,8 +4,9 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using Watchdog.Agent.Actuators;
-using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Benchmarks;
 

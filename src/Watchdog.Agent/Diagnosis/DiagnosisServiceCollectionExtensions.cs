@@ -6,6 +6,10 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.State;
 using Watchdog.Ami;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Probes;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Diagnosis;
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Diagnosis;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Doctor;
 
-namespace Watchdog.Agent.Diagnosis;
+namespace Watchdog.Agent;
 
 /// <summary>Log events of the diagnosis component (ids 8000–8999).</summary>
 internal static partial class LogMessages

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
 using Log = Watchdog.Agent.LogMessages;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Diagnosis;
 

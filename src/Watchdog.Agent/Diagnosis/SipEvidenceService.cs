@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Watchdog.Agent.State;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Diagnosis;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Healing;
 

@@ -1,3 +1,4 @@
+using Watchdog.Agent.Actuators;
 namespace Watchdog.Agent.Healing;
 
 /// <summary>When and how hard the agent heals. Defaults suit a trunk with <c>qualify_frequency=60</c>.</summary>

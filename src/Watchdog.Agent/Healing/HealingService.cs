@@ -2,10 +2,10 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Detection;
-using Watchdog.Agent.Logs;
 using Watchdog.Agent.State;
 using Watchdog.Ami;
 using Watchdog.Ami.Events;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Healing;
 

@@ -4,6 +4,7 @@ using Quartz;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.State;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Healing;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
 using Watchdog.Ami;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Healing;
 

@@ -1,3 +1,4 @@
+using Watchdog.Agent.Actuators;
 namespace Watchdog.Agent.Healing;
 
 /// <summary>What the ladder wants done for one registration at this tick.</summary>

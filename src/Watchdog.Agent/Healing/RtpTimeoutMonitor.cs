@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Healing;
 

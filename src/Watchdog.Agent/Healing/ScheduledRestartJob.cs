@@ -1,4 +1,5 @@
 using Quartz;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Healing;
 

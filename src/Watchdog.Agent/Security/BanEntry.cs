@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Security;
 

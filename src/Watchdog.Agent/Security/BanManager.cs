@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Security;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Security;
 

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.NetworkInformation;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Security;
 
@@ -10,7 +11,7 @@ public sealed class IpWhitelist
     private readonly IPNetwork[] _networks;
     private readonly HashSet<IPAddress> _addresses;
 
-    /// <summary>Builds the list from networks and single addresses (e.g. <see cref="HostAddresses"/>).</summary>
+    /// <summary>Builds the list from networks and single addresses (e.g. this host's, from <see cref="IHostAddressProvider"/>).</summary>
     public IpWhitelist(IEnumerable<IPNetwork> networks, IEnumerable<IPAddress> addresses)
     {
         _networks = [.. Loopback, .. networks];
@@ -27,16 +28,9 @@ public sealed class IpWhitelist
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        var own = options.IncludeHostAddresses ? hostAddresses ?? HostAddresses() : [];
+        var own = options.IncludeHostAddresses ? hostAddresses ?? new NetworkInterfaceAddressProvider().GetAddresses() : [];
         return new IpWhitelist(options.Networks.Select(n => IPNetwork.Parse(n)), own);
     }
-
-    /// <summary>Unicast addresses of this host's network interfaces.</summary>
-    public static IReadOnlyList<IPAddress> HostAddresses() =>
-        [.. NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Select(u => u.Address)
-            .Where(a => a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || a.ScopeId == 0)];
 
     /// <summary>True when <paramref name="address"/> (IPv4-mapped IPv6 counts as its IPv4) must never be banned.</summary>
     public bool Contains(IPAddress address)

@@ -34,4 +34,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "Unparseable journal entry skipped: {Error}")]
     public static partial void JournalEntrySkipped(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "The ban policy fell behind: {Dropped} authentication failures dropped so far")]
+    public static partial void AuthFailuresDropped(ILogger logger, long dropped);
 }

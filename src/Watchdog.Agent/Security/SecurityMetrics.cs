@@ -1,4 +1,5 @@
 using Prometheus;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Security;
 

@@ -1,4 +1,5 @@
 using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Security;
 

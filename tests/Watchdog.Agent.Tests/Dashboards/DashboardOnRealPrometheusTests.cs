@@ -203,7 +203,7 @@ public sealed class ScrapedScenario : IAsyncLifetime
             Healing = s.Healing with { ReregisterCooldown = TimeSpan.Zero },
             Diagnosis = new Watchdog.Agent.Diagnosis.DiagnosisSettings
             {
-                Process = new Watchdog.Agent.Diagnosis.ProcessHealthOptions { ProcRoot = _proc.Root, PidFile = _proc.WritePidFile("4242\n") },
+                Process = new Watchdog.Agent.Probes.ProcessHealthOptions { ProcRoot = _proc.Root, PidFile = _proc.WritePidFile("4242\n") },
                 ProcessInterval = TimeSpan.FromSeconds(1),
             },
         });

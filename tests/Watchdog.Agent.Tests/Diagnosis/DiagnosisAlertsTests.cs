@@ -2,6 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Healing;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

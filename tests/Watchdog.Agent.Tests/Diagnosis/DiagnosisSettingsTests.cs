@@ -7,6 +7,9 @@ using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Healing;
 using Watchdog.Agent;
 using Watchdog.Configuration;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

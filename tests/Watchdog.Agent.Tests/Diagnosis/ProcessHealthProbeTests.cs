@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Probes;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

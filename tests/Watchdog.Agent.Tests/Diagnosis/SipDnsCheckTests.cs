@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Watchdog.Agent.Diagnosis;
 using Xunit.Abstractions;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

@@ -6,6 +6,7 @@ using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Healing;
 using Watchdog.Ami;
 using Watchdog.Simulator;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

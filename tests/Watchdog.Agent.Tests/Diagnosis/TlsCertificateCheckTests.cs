@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

@@ -4,6 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Healing;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Sources;
+using Watchdog.Agent.Doctor;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

@@ -1,4 +1,5 @@
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Doctor;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

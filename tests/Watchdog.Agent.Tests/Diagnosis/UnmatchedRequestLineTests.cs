@@ -1,5 +1,6 @@
 using System.Net;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests.Diagnosis;
 

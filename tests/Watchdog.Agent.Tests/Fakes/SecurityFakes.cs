@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests;
 
@@ -11,10 +12,14 @@ internal sealed class FakeFirewall : IFirewall
 
     public FirewallOutcome Outcome { get; set; } = FirewallOutcome.Success;
 
-    public Task<FirewallOutcome> BlockAsync(IPAddress address, string comment, CancellationToken cancellationToken)
+    /// <summary>When set, a block waits for it, like a ufw that takes its time (tests release it).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async Task<FirewallOutcome> BlockAsync(IPAddress address, string comment, CancellationToken cancellationToken)
     {
-        Calls.Add("block " + UfwFirewall.Canonical(address));
-        return Task.FromResult(Outcome);
+        lock (Calls) Calls.Add("block " + UfwFirewall.Canonical(address));
+        if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        return Outcome;
     }
 
     public Task<FirewallOutcome> UnblockAsync(IPAddress address, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Healing;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Tests.Healing;
 

@@ -1,6 +1,7 @@
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Detection;
 using Watchdog.Agent.Healing;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Tests.Healing;
 

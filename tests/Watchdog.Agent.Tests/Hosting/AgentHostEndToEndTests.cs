@@ -64,4 +64,27 @@ public class AgentHostEndToEndTests
 
         Assert.Contains("asterisk_rtp_timeouts_total{endpoint=\"mango-trunk\"} 1", await agent.MetricsAsync());
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_ban_waiting_for_the_firewall_does_not_stall_the_ami_events_behind_it()
+    {
+        await using var agent = await AgentUnderTest.StartAsync();
+        await agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
+        var firewall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.Parts.Firewall.Gate = firewall;
+
+        // A SIP brute force over AMI: the third failure bans, and the ban now waits for the firewall.
+        for (var i = 0; i < 3; i++)
+        {
+            agent.Simulator.EmitSecurity("InvalidAccountID", "PJSIP", "100" + i, "IPV4/UDP/203.0.113.60/5060");
+        }
+        while (!agent.Parts.Firewall.Calls.Contains("block 203.0.113.60")) await Task.Delay(20);
+
+        // Events after the security events still reach the state model while ufw has not answered.
+        agent.Simulator.SetContactStatus("elevenlabs-trunk", "Unreachable");
+        await agent.WaitForMetricAsync("asterisk_endpoint_reachable{endpoint=\"elevenlabs-trunk\"} 0");
+
+        firewall.SetResult();
+        await agent.WaitForMetricAsync("watchdog_bans_active 1");
+    }
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Watchdog.Agent.Diagnosis;
 using Watchdog.Agent.Tests.Diagnosis;
 using Watchdog.Simulator;
+using Watchdog.Agent.Doctor;
+using Watchdog.Agent.Probes;
 
 namespace Watchdog.Agent.Tests.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Watchdog.Agent.Logs;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Logs;
 

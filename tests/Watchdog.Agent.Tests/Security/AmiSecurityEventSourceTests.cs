@@ -5,6 +5,8 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Security;
 using Watchdog.Ami;
 using Watchdog.Simulator;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Security;
 

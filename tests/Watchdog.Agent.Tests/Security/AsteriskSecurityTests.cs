@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using Watchdog.Agent.Security;
 using Xunit.Abstractions;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Security;
 
@@ -167,9 +169,9 @@ public class AsteriskSecurityTests(ITestOutputHelper output)
         try
         {
             var path = Path.Combine(dir, "security");
-            using var tailer = new Watchdog.Agent.Logs.LogTailer(
-                new Watchdog.Agent.Logs.LogTailerOptions { Path = path, StartAtEnd = false },
-                TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Watchdog.Agent.Logs.LogTailer>.Instance);
+            using var tailer = new Watchdog.Agent.Sources.LogTailer(
+                new Watchdog.Agent.Sources.LogTailerOptions { Path = path, StartAtEnd = false },
+                TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Watchdog.Agent.Sources.LogTailer>.Instance);
             var source = new AsteriskSecurityLogSource(tailer, sink, TimeProvider.System);
             File.Copy(Fail2banAnnotatedLog.FixturePath("asterisk-security.log"), path);
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
 using Watchdog.Agent.Actuators;
-using Watchdog.Agent.Logs;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Security;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Prometheus;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests.Security;
 

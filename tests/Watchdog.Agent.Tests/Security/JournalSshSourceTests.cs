@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Sources;
 
 namespace Watchdog.Agent.Tests.Security;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Watchdog.Agent.Security;
 using Xunit.Abstractions;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests.Security;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Tests.Security;
 

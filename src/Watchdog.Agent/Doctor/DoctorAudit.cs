@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Sources;
+
+namespace Watchdog.Agent.Doctor;
+
+/// <summary>
+/// The configuration doctor: reads pjsip.conf, manager.conf and rtp.conf from <see cref="DoctorOptions.ConfigDirectory"/>,
+/// asks ufw for its status through <see cref="IProcessRunner"/>, and returns every finding with its fix.
+/// It only reads; it never changes the configuration or the firewall.
+/// </summary>
+public sealed class DoctorAudit(DoctorOptions options, IProcessRunner processes, IHostAddressProvider hostAddresses, ILogger<DoctorAudit> logger)
+{
+    /// <summary>Runs every check.</summary>
+    public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var findings = new List<DoctorFinding>();
+        var directory = options.ConfigDirectory;
+        var pjsip = await AsteriskConfig.LoadAsync(directory, "pjsip.conf", cancellationToken).ConfigureAwait(false);
+        var manager = await AsteriskConfig.LoadAsync(directory, "manager.conf", cancellationToken).ConfigureAwait(false);
+        var rtp = await AsteriskConfig.LoadAsync(directory, "rtp.conf", cancellationToken).ConfigureAwait(false);
+
+        findings.AddRange(PjsipAudit.Audit(pjsip, hostAddresses.GetAddresses(), options));
+        findings.AddRange(ManagerAudit.Audit(manager, options.ManagerUser));
+        var (rtpFindings, range) = RtpAudit.Audit(rtp);
+        findings.AddRange(rtpFindings);
+
+        if (options.CheckFirewall)
+        {
+            findings.AddRange(await FirewallAsync(range, cancellationToken).ConfigureAwait(false));
+        }
+
+        var report = new DoctorReport(findings);
+        LogMessages.DoctorFinished(logger, findings.Count, report.Worst, report.ExitCode);
+        return report;
+    }
+
+    private async Task<IReadOnlyList<DoctorFinding>> FirewallAsync(RtpPortRange range, CancellationToken cancellationToken)
+    {
+        var result = await processes.RunAsync(new ProcessSpec(options.UfwPath, ["status", "verbose"], options.CommandTimeout), cancellationToken)
+            .ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            LogMessages.DoctorFirewallUnreadable(logger, options.UfwPath, result.Outcome, result.ExitCode);
+            return
+            [
+                new DoctorFinding("firewall.readable", FindingSeverity.Warning, "ufw",
+                    $"'{options.UfwPath} status verbose' ended {result.Outcome} with exit {result.ExitCode}: {result.StandardError.Trim()}",
+                    "The firewall state is unknown: SIP, RTP and SSH reachability cannot be checked.",
+                    "Install ufw (apt-get install ufw) and run the doctor as root, or set the ufw path."),
+            ];
+        }
+
+        return FirewallAudit.Audit(UfwStatus.Parse(result.StandardOutput), range, options);
+    }
+}

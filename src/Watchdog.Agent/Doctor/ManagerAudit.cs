@@ -1,0 +1,120 @@
+using System.Net;
+
+namespace Watchdog.Agent.Doctor;
+
+/// <summary>
+/// Checks manager.conf for the agent's AMI user. The agent needs: read <c>system</c> (registry, FullyBooted,
+/// reload events) and <c>call</c> (channel events), optionally <c>security</c> (otherwise the security log is read);
+/// write <c>system</c> (PJSIPRegister, ModuleLoad, PJSIPShow*/CoreShowChannels lists) and <c>command</c>
+/// (Command). Ping needs no class. Anything beyond that widens what a stolen AMI secret can do.
+/// </summary>
+public static class ManagerAudit
+{
+    /// <summary>Read classes the agent cannot work without.</summary>
+    public static readonly IReadOnlyList<string> RequiredRead = ["system", "call"];
+
+    /// <summary>Write classes the agent cannot work without.</summary>
+    public static readonly IReadOnlyList<string> RequiredWrite = ["system", "command"];
+
+    // originate can run System() through a dialplan application; config rewrites any .conf; dialplan adds extensions.
+    private static readonly IReadOnlyList<string> DangerousWrite = ["originate", "config", "dialplan", "agent", "user"];
+
+    /// <summary>Findings for manager.conf (null when the file is missing).</summary>
+    public static IReadOnlyList<DoctorFinding> Audit(AsteriskConfig? manager, string user)
+    {
+        var findings = new List<DoctorFinding>();
+        if (manager is null)
+        {
+            findings.Add(new DoctorFinding("manager.missing", FindingSeverity.Critical, "manager.conf", "file not found",
+                "The agent cannot log in to AMI: no monitoring, no healing.",
+                "Create manager.conf with [general] enabled=yes, bindaddr=127.0.0.1 and a section for the agent's user."));
+            return findings;
+        }
+
+        var general = manager.Find("general");
+        var enabled = general?.Get("enabled");
+        findings.Add(IsYes(enabled)
+            ? DoctorFinding.Ok("manager.enabled", "manager.conf [general]", "enabled=yes")
+            : new DoctorFinding("manager.enabled", FindingSeverity.Critical, "manager.conf [general]", $"enabled={enabled ?? "(unset, default no)"}",
+                "AMI is off: the agent cannot connect.", "In manager.conf [general] set: enabled=yes"));
+
+        var bind = general?.Get("bindaddr");
+        var loopback = bind is not null && IPAddress.TryParse(bind, out var address) && IPAddress.IsLoopback(address);
+        findings.Add(loopback
+            ? DoctorFinding.Ok("manager.bindaddr", "manager.conf [general]", $"bindaddr={bind}")
+            : new DoctorFinding("manager.bindaddr", FindingSeverity.Critical, "manager.conf [general]",
+                $"bindaddr={bind ?? "(unset, default 0.0.0.0)"}",
+                "AMI listens beyond this host: anyone who guesses or sniffs a secret controls the PBX.",
+                "In manager.conf [general] set: bindaddr=127.0.0.1"));
+
+        var section = manager.Find(user);
+        var subject = $"manager.conf [{user}]";
+        if (section is null)
+        {
+            findings.Add(new DoctorFinding("manager.user", FindingSeverity.Critical, subject, "no such user",
+                "The agent's AMI login is rejected.",
+                $"Add to manager.conf: [{user}] with secret=..., read=system,call,security and write=system,command"));
+            return findings;
+        }
+
+        var read = Classes(section.Get("read"));
+        var write = Classes(section.Get("write"));
+
+        // One recommended write line for both findings, so following either fix never contradicts the other.
+        var safeWrite = string.Join(',', Union(write.Except(DangerousWrite), RequiredWrite));
+
+        var missingRead = RequiredRead.Where(c => !Has(read, c)).ToList();
+        findings.Add(missingRead.Count == 0
+            ? DoctorFinding.Ok("manager.read", subject, $"read={section.Get("read")}")
+            : new DoctorFinding("manager.read", FindingSeverity.Warning, subject, $"read={section.Get("read") ?? "(unset)"}",
+                $"The agent gets no {string.Join("/", missingRead)} events: registrations and calls look silent.",
+                $"In manager.conf [{user}] set: read={string.Join(',', Union(read, RequiredRead.Concat(["security"])))}"));
+
+        if (!Has(read, "security"))
+        {
+            findings.Add(new DoctorFinding("manager.read.security", FindingSeverity.Info, subject, "read has no security class",
+                "Attack detection falls back to the Asterisk security log file.",
+                $"Optional: in manager.conf [{user}] set: read={string.Join(',', Union(read, ["security"]))}"));
+        }
+
+        var missingWrite = RequiredWrite.Where(c => !Has(write, c)).ToList();
+        findings.Add(missingWrite.Count == 0
+            ? DoctorFinding.Ok("manager.write", subject, $"write={section.Get("write")}")
+            : new DoctorFinding("manager.write", FindingSeverity.Warning, subject, $"write={section.Get("write") ?? "(unset)"}",
+                $"Healing actions are refused (missing {string.Join(", ", missingWrite)}): no re-register, module reload or CLI command.",
+                $"In manager.conf [{user}] set: write={safeWrite}"));
+
+        if (write.Contains("all"))
+        {
+            findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Critical, subject, "write=all",
+                "A leaked AMI secret allows originating calls (toll fraud), rewriting config and running shell commands.",
+                $"In manager.conf [{user}] set: write={safeWrite}"));
+        }
+        else if (write.Intersect(DangerousWrite).ToList() is { Count: > 0 } extra)
+        {
+            findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Warning, subject, $"write includes {string.Join(",", extra)}",
+                "More power than the agent needs: a leaked secret can place calls or change the configuration.",
+                $"In manager.conf [{user}] set: write={safeWrite}"));
+        }
+
+        if (read.Contains("all"))
+        {
+            findings.Add(new DoctorFinding("manager.read.excess", FindingSeverity.Info, subject, "read=all",
+                "Every event class is streamed to the agent (more load, more data exposed).",
+                $"In manager.conf [{user}] set: read=system,call,security"));
+        }
+
+        return findings;
+    }
+
+    private static bool IsYes(string? value) => value is not null && value.Trim().ToLowerInvariant() is "yes" or "true" or "on" or "1";
+
+    private static List<string> Classes(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => c.ToLowerInvariant()).ToList();
+
+    private static bool Has(List<string> classes, string wanted) => classes.Contains("all") || classes.Contains(wanted);
+
+    private static IEnumerable<string> Union(IEnumerable<string> existing, IEnumerable<string> required) =>
+        existing.Where(c => c != "all").Concat(required).Distinct();
+}

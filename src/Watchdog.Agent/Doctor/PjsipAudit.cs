@@ -1,0 +1,179 @@
+using System.Net;
+using Watchdog.Agent.Sources;
+
+namespace Watchdog.Agent.Doctor;
+
+/// <summary>
+/// Checks pjsip.conf: NAT settings of transports on a host behind NAT, the media/NAT options of trunk
+/// endpoints, and an <c>identify</c> for trunks the provider calls in on.
+/// </summary>
+public static class PjsipAudit
+{
+    /// <summary>
+    /// Endpoints treated as trunks: named by a registration (<c>endpoint=</c>, the same section name, or a shared
+    /// <c>outbound_auth</c>), by an identify, or listed in <paramref name="configured"/>.
+    /// </summary>
+    public static IReadOnlyList<ConfigSection> TrunkEndpoints(AsteriskConfig pjsip, IReadOnlyList<string> configured)
+    {
+        ArgumentNullException.ThrowIfNull(pjsip);
+        var endpoints = pjsip.OfType("endpoint").ToList();
+        var names = new HashSet<string>(configured, StringComparer.Ordinal);
+        foreach (var identify in pjsip.OfType("identify"))
+        {
+            if (identify.Get("endpoint") is { } name)
+            {
+                names.Add(name);
+            }
+        }
+
+        foreach (var endpoint in endpoints.Where(e => RegistrationsOf(pjsip, e).Any()))
+        {
+            names.Add(endpoint.Name);
+        }
+
+        return endpoints.Where(e => names.Contains(e.Name)).ToList();
+    }
+
+    /// <summary>Registrations that belong to <paramref name="endpoint"/>.</summary>
+    public static IEnumerable<ConfigSection> RegistrationsOf(AsteriskConfig pjsip, ConfigSection endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(pjsip);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var auth = endpoint.Get("outbound_auth");
+        return pjsip.OfType("registration").Where(r =>
+            r.Get("endpoint") == endpoint.Name
+            || (r.Get("endpoint") is null && r.Name == endpoint.Name)
+            || (auth is not null && r.Get("outbound_auth") == auth));
+    }
+
+    /// <summary>Findings for pjsip.conf (null when missing) on a host with <paramref name="hostAddresses"/>.</summary>
+    public static IReadOnlyList<DoctorFinding> Audit(AsteriskConfig? pjsip, IReadOnlyList<IPAddress> hostAddresses, DoctorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(hostAddresses);
+        ArgumentNullException.ThrowIfNull(options);
+        var findings = new List<DoctorFinding>();
+        if (pjsip is null)
+        {
+            findings.Add(new DoctorFinding("pjsip.missing", FindingSeverity.Critical, "pjsip.conf", "file not found",
+                "No SIP transports or trunks: no calls at all.", "Create pjsip.conf with a transport, the trunk endpoint, aor, auth and registration."));
+            return findings;
+        }
+
+        AuditTransports(pjsip, hostAddresses, findings);
+
+        var trunks = TrunkEndpoints(pjsip, options.TrunkEndpoints);
+        foreach (var missing in options.TrunkEndpoints.Where(n => trunks.All(t => t.Name != n)))
+        {
+            findings.Add(new DoctorFinding("pjsip.trunk.missing", FindingSeverity.Warning, $"pjsip.conf [{missing}]", "no endpoint with this name",
+                "The configured trunk does not exist: its calls cannot be checked or placed.",
+                $"Add to pjsip.conf: [{missing}] with type=endpoint, or fix the name in the watchdog options."));
+        }
+
+        foreach (var trunk in trunks)
+        {
+            AuditTrunk(pjsip, trunk, options, findings);
+        }
+
+        return findings;
+    }
+
+    private static void AuditTransports(AsteriskConfig pjsip, IReadOnlyList<IPAddress> hostAddresses, List<DoctorFinding> findings)
+    {
+        var privateAddress = hostAddresses.FirstOrDefault(AddressScope.IsPrivate);
+        var behindNat = privateAddress is not null && !hostAddresses.Any(a => !AddressScope.IsPrivate(a) && !a.IsIPv6LinkLocal
+            && a.AddressFamily == privateAddress.AddressFamily);
+        foreach (var transport in pjsip.OfType("transport"))
+        {
+            var bind = transport.Get("bind") ?? "0.0.0.0";
+            if (bind.StartsWith("127.", StringComparison.Ordinal) || bind.StartsWith("[::1]", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!behindNat)
+            {
+                findings.Add(DoctorFinding.Ok("pjsip.transport.nat", transport.Location, "host has a public address; no NAT settings needed"));
+                continue;
+            }
+
+            foreach (var option in new[] { "external_signaling_address", "external_media_address" })
+            {
+                var id = "pjsip.transport." + option;
+                var value = transport.Get(option);
+                findings.Add(value is { Length: > 0 }
+                    ? DoctorFinding.Ok(id, transport.Location, $"{option}={value}")
+                    : new DoctorFinding(id, FindingSeverity.Warning, transport.Location,
+                        $"host address {privateAddress} is private and {option} is unset",
+                        option == "external_media_address"
+                            ? "SDP advertises the private address: one-way or no audio, calls dropped by rtp_timeout."
+                            : "Contact/Via carry the private address: the provider's in-dialog requests (BYE, re-INVITE) never arrive.",
+                        $"In pjsip.conf [{transport.Name}] add: {option}=<this host's public IP>"));
+            }
+
+            if (!transport.GetAll("local_net").Any())
+            {
+                findings.Add(new DoctorFinding("pjsip.transport.local_net", FindingSeverity.Info, transport.Location, "no local_net",
+                    "Local phones also get the public address in SDP (hairpin through the router).",
+                    $"In pjsip.conf [{transport.Name}] add: local_net={LocalNet(privateAddress!)}"));
+            }
+        }
+    }
+
+    private static string LocalNet(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        return b.Length == 4 ? $"{b[0]}.{b[1]}.{b[2]}.0/24" : "fd00::/8";
+    }
+
+    private static void AuditTrunk(AsteriskConfig pjsip, ConfigSection trunk, DoctorOptions options, List<DoctorFinding> findings)
+    {
+        var where = trunk.Location;
+        var rtpTimeout = trunk.Get("rtp_timeout");
+        findings.Add(int.TryParse(rtpTimeout, out var seconds) && seconds > 0
+            ? DoctorFinding.Ok("pjsip.trunk.rtp_timeout", where, $"rtp_timeout={rtpTimeout}")
+            : new DoctorFinding("pjsip.trunk.rtp_timeout", FindingSeverity.Warning, where, $"rtp_timeout={rtpTimeout ?? "(unset)"}",
+                "Calls whose media died (provider or NAT dropped them) stay up forever and hold channels and licences.",
+                $"In pjsip.conf [{trunk.Name}] add: rtp_timeout={options.SuggestedRtpTimeoutSeconds}"));
+
+        Expect(trunk, "direct_media", "no", defaultValue: "yes",
+            "Asterisk tries to re-INVITE media directly between provider and voice-AI: audio breaks behind NAT.", findings);
+        Expect(trunk, "rtp_symmetric", "yes", defaultValue: "no",
+            "RTP is sent to the address in SDP instead of where it comes from: one-way audio behind NAT.", findings);
+        Expect(trunk, "force_rport", "yes", defaultValue: "yes",
+            "Responses go to the Via port instead of the source port: requests time out behind NAT.", findings);
+        Expect(trunk, "rewrite_contact", "yes", defaultValue: "no",
+            "In-dialog requests go to the provider's private Contact: BYE lost, calls never hang up.", findings);
+
+        if (RegistrationsOf(pjsip, trunk).Any())
+        {
+            var identified = pjsip.OfType("identify").Any(i => i.Get("endpoint") == trunk.Name && i.GetAll("match").Any());
+            findings.Add(identified
+                ? DoctorFinding.Ok("pjsip.trunk.identify", where, "identify with match= present")
+                : new DoctorFinding("pjsip.trunk.identify", FindingSeverity.Warning, where,
+                    "registers to the provider but no identify (type=identify, endpoint=" + trunk.Name + ", match=) exists",
+                    "Incoming calls from the provider are matched by From user only: rejected (401/403) or sent to the anonymous endpoint.",
+                    $"Add to pjsip.conf: [{trunk.Name}-identify] type=identify, endpoint={trunk.Name}, match=<provider's signalling hosts or networks>"));
+        }
+    }
+
+    private static void Expect(ConfigSection trunk, string option, string wanted, string defaultValue, string symptom, List<DoctorFinding> findings)
+    {
+        var id = "pjsip.trunk." + option;
+        var value = trunk.Get(option);
+        var effective = (value ?? defaultValue).Trim().ToLowerInvariant();
+        var yes = effective is "yes" or "true" or "on" or "1";
+        var ok = wanted == "yes" ? yes : !yes;
+        if (ok && value is not null)
+        {
+            findings.Add(DoctorFinding.Ok(id, trunk.Location, $"{option}={value}"));
+            return;
+        }
+
+        // An unset option that happens to default right still deserves to be explicit on a trunk.
+        findings.Add(ok
+            ? new DoctorFinding(id, FindingSeverity.Info, trunk.Location, $"{option} unset (default {defaultValue})",
+                "Works by default, but a changed default or template would silently break it.", $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}")
+            : new DoctorFinding(id, FindingSeverity.Warning, trunk.Location, value is null ? $"{option} unset (default {defaultValue})" : $"{option}={value}",
+                symptom, value is null ? $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}" : $"In pjsip.conf [{trunk.Name}] change to: {option}={wanted}"));
+    }
+}
