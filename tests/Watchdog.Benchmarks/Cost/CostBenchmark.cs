@@ -61,6 +61,8 @@ internal static class CostBenchmark
                 : $"cost: {rate} events/s ({CostEventMix.AverageBytes():0} bytes/event) from a child process; warm-up {warmup} s, measuring {seconds} s; {Environment.ProcessorCount} cores");
 
             await Task.Delay(TimeSpan.FromSeconds(warmup));
+            using var sampler = Environment.GetEnvironmentVariable("COST_ALLOC_TRACE") == "1" ? new AllocationSampler() : null;
+            sampler?.Record(true);
             var eventsBefore = await EventsReceivedAsync(url);
             var before = ProcessSample.Take();
             var last = before;
@@ -77,7 +79,9 @@ internal static class CostBenchmark
                 }
             }
             var after = ProcessSample.Take();
+            sampler?.Record(false);
             var events = await EventsReceivedAsync(url) - eventsBefore;
+            sampler?.Print(events);
 
             if (child is not null)
             {
