@@ -31,7 +31,14 @@ public static class AgentHost
     public static WebApplication Build(AgentSettings settings, IConfiguration config, AgentHostOptions? host = null)
     {
         host ??= new AgentHostOptions();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // The agent's own configuration comes from ConfigLoader. The host's default sources would
+            // otherwise watch the working directory with inotify, recursively (hundreds of watches, a
+            // wake-up for every file written below it), for an appsettings.json nobody ships.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Host.UseSystemd();
         builder.Logging.ClearProviders();
         if (host.ConsoleLogging)

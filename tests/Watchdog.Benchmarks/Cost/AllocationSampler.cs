@@ -4,7 +4,7 @@ using System.Diagnostics.Tracing;
 namespace Watchdog.Benchmarks.Cost;
 
 /// <summary>
-/// Diagnostic (<c>COST_ALLOC_TRACE=1</c>): the runtime's allocation ticks (one per ~100 KB allocated,
+/// Diagnostic (<c>COST_ALLOC_TRACE=1</c> for <c>cost</c>, <c>AMI_ALLOC_TRACE=1</c> for <c>ami</c>): the runtime's allocation ticks (one per ~100 KB allocated,
 /// attributed to the type that crossed the line), summed by type — where the bytes per event come from.
 /// It costs CPU itself, so the contract line of a traced run is not a measurement.
 /// </summary>
@@ -38,10 +38,10 @@ internal sealed class AllocationSampler : EventListener
     public void Print(long events)
     {
         var total = _bytes.Values.Sum();
-        Console.WriteLine($"cost: allocation ticks by type (sampled, {total / 1024} KB in all):");
+        Console.WriteLine($"allocation ticks by type (sampled, {total / 1024} KB in all):");
         foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(25))
         {
-            Console.WriteLine($"cost:   {bytes * 100.0 / total,5:0.0} %  {(events > 0 ? bytes / (double)events : 0),7:0.0} B/event  {type}");
+            Console.WriteLine($"  {bytes * 100.0 / total,5:0.0} %  {(events > 0 ? bytes / (double)events : 0),7:0.0} B/event  {type}");
         }
     }
 }

@@ -59,6 +59,7 @@ internal static class CostBenchmark
             Console.WriteLine(idle
                 ? $"cost: idle, AMI down (nothing listens on 127.0.0.1:{port}); warm-up {warmup} s, measuring {seconds} s; {Environment.ProcessorCount} cores"
                 : $"cost: {rate} events/s ({CostEventMix.AverageBytes():0} bytes/event) from a child process; warm-up {warmup} s, measuring {seconds} s; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"cost: agent pid {Environment.ProcessId}, API at {url}");
 
             await Task.Delay(TimeSpan.FromSeconds(warmup));
             using var sampler = Environment.GetEnvironmentVariable("COST_ALLOC_TRACE") == "1" ? new AllocationSampler() : null;
