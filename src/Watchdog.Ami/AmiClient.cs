@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,8 @@ namespace Watchdog.Ami;
 /// connect, read the banner, log in (MD5 challenge or plain), ping on an interval, and on any loss
 /// reconnect with exponential back-off and jitter (a refused login waits
 /// <see cref="AmiClientOptions.AuthFailureRetryDelay"/> instead of hammering Asterisk). Live events
-/// cross a bounded queue to the observers; when it is full they are dropped, counted in
+/// are delivered by an <see cref="EventDispatcher"/>: on the reading loop itself while observers keep
+/// up, through a bounded queue when one makes it wait; when that is full they are dropped, counted in
 /// <see cref="DroppedEvents"/>, and observers are told to resynchronise.
 /// </summary>
 public sealed class AmiClient : IAsyncDisposable
@@ -22,10 +22,8 @@ public sealed class AmiClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
     private readonly AmiMessagePool _pool;
-    private readonly EventQueue _queue;
+    private readonly EventDispatcher _dispatcher;
     private readonly CancellationTokenSource _disposed = new();
-    private readonly Lock _gate = new();
-    private ImmutableArray<IAmiEventObserver> _observers = [];
     private TaskCompletionSource _loggedIn = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AmiConnection? _connection;
     private volatile AmiConnectionState _state;
@@ -48,7 +46,7 @@ public sealed class AmiClient : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay, 0.2, random);
         _pool = new AmiMessagePool(options.EventQueueCapacity + 64, new AmiNameTable());
-        _queue = new EventQueue(options.EventQueueCapacity, _pool);
+        _dispatcher = new EventDispatcher(new EventQueue(options.EventQueueCapacity, _pool), _logger);
     }
 
     /// <summary>The current connection state.</summary>
@@ -58,7 +56,7 @@ public sealed class AmiClient : IAsyncDisposable
     public string? Banner => _connection?.Banner;
 
     /// <summary>Events dropped because the observers fell behind, since creation.</summary>
-    public long DroppedEvents => _queue.Dropped;
+    public long DroppedEvents => _dispatcher.Dropped;
 
     /// <summary>Successful logins after the first one.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -70,11 +68,8 @@ public sealed class AmiClient : IAsyncDisposable
     public IDisposable Subscribe(IAmiEventObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        lock (_gate)
-        {
-            _observers = _observers.Add(observer);
-        }
-        return new Subscription(this, observer);
+        _dispatcher.Subscribe(observer);
+        return new Subscription(_dispatcher, observer);
     }
 
     /// <summary>Completes once the client is logged in (immediately if it is).</summary>
@@ -135,15 +130,14 @@ public sealed class AmiClient : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
         var token = linked.Token;
-        var dispatch = Task.Run(() => DispatchLoopAsync(token), CancellationToken.None);
+        _dispatcher.Start(token);
         try
         {
             await ConnectionLoopAsync(token).ConfigureAwait(false);
         }
         finally
         {
-            _queue.Complete();
-            await dispatch.ConfigureAwait(false);
+            await _dispatcher.WaitIdleAsync().ConfigureAwait(false);
         }
     }
 
@@ -159,8 +153,8 @@ public sealed class AmiClient : IAsyncDisposable
             {
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Connecting), ct).ConfigureAwait(false);
                 LogMessages.Connecting(_logger, _options.Host, _options.Port);
-                _queue.Hold();
-                connection = await AmiConnection.OpenAsync(_options, _pool, _queue, _time, _logger, ct).ConfigureAwait(false);
+                _dispatcher.Hold();
+                connection = await AmiConnection.OpenAsync(_options, _pool, _dispatcher, _time, _logger, ct).ConfigureAwait(false);
                 LogMessages.Connected(_logger, connection.Banner);
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Connected, Banner: connection.Banner), ct).ConfigureAwait(false);
 
@@ -174,7 +168,7 @@ public sealed class AmiClient : IAsyncDisposable
                 _everLoggedIn = true;
                 _connection = connection;
                 _state = AmiConnectionState.LoggedIn;
-                _queue.Release(new AmiConnectionStateChange(AmiConnectionState.LoggedIn, Banner: connection.Banner));
+                _dispatcher.Release(new AmiConnectionStateChange(AmiConnectionState.LoggedIn, Banner: connection.Banner));
                 _loggedIn.TrySetResult();
 
                 using var keepaliveStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -228,7 +222,7 @@ public sealed class AmiClient : IAsyncDisposable
             if (reason == AmiDisconnectReason.ClientClosed || ct.IsCancellationRequested)
             {
                 _state = AmiConnectionState.Disconnected;
-                _queue.Publish(new AmiConnectionStateChange(AmiConnectionState.Disconnected, AmiDisconnectReason.ClientClosed, "Stopped."));
+                _dispatcher.Publish(new AmiConnectionStateChange(AmiConnectionState.Disconnected, AmiDisconnectReason.ClientClosed, "Stopped."));
                 return;
             }
 
@@ -320,100 +314,12 @@ public sealed class AmiClient : IAsyncDisposable
     {
         ct.ThrowIfCancellationRequested();
         _state = change.State;
-        _queue.Publish(change);
+        _dispatcher.Publish(change);
         return ValueTask.CompletedTask;
     }
 
-    private async Task DispatchLoopAsync(CancellationToken ct)
+    private sealed class Subscription(EventDispatcher dispatcher, IAmiEventObserver observer) : IDisposable
     {
-        var reader = _queue.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var item))
-                {
-                    var observers = _observers;
-                    if (item.Events is { } batch)
-                    {
-                        try
-                        {
-                            foreach (var message in batch)
-                            {
-                                foreach (var observer in observers)
-                                {
-                                    ValueTask delivery;
-                                    try
-                                    {
-                                        delivery = observer.OnEventAsync(message, ct);
-                                    }
-                                    catch (Exception e) when (e is not OperationCanceledException)
-                                    {
-                                        LogMessages.HandlerFailed(_logger, e, observer.GetType().Name);
-                                        continue;
-                                    }
-                                    // Most observers finish synchronously: skip the await machinery for them.
-                                    if (!delivery.IsCompletedSuccessfully)
-                                    {
-                                        await Deliver(observer, static (_, pending, _) => pending, delivery, ct).ConfigureAwait(false);
-                                    }
-                                }
-                            }
-                        }
-                        finally
-                        {
-                            _queue.Done(batch);
-                        }
-                    }
-                    else if (item.Change is { } change)
-                    {
-                        foreach (var observer in observers)
-                        {
-                            await Deliver(observer, static (o, c, t) => o.OnConnectionStateChangedAsync(c, t), change, ct).ConfigureAwait(false);
-                        }
-                    }
-
-                    var dropped = _queue.TakeDroppedSinceSignal();
-                    if (dropped > 0)
-                    {
-                        LogMessages.EventQueueOverflow(_logger, DroppedEvents);
-                        var signal = new AmiResyncRequired(dropped, DroppedEvents);
-                        foreach (var observer in observers)
-                        {
-                            await Deliver(observer, static (o, s, t) => o.OnResyncRequiredAsync(s, t), signal, ct).ConfigureAwait(false);
-                        }
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Stopping; pooled messages left in the queue are reclaimed by the GC.
-        }
-    }
-
-    private async ValueTask Deliver<T>(IAmiEventObserver observer, Func<IAmiEventObserver, T, CancellationToken, ValueTask> call, T arg, CancellationToken ct)
-    {
-        try
-        {
-            await call(observer, arg, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogMessages.HandlerFailed(_logger, e, observer.GetType().Name);
-        }
-    }
-
-    private void Unsubscribe(IAmiEventObserver observer)
-    {
-        lock (_gate)
-        {
-            _observers = _observers.Remove(observer);
-        }
-    }
-
-    private sealed class Subscription(AmiClient client, IAmiEventObserver observer) : IDisposable
-    {
-        public void Dispose() => client.Unsubscribe(observer);
+        public void Dispose() => dispatcher.Unsubscribe(observer);
     }
 }

@@ -1,9 +1,11 @@
 namespace Watchdog.Ami;
 
 /// <summary>
-/// Receives the client's live stream, in order, on one dispatch loop: events, connection state
-/// changes, and "resync required" when events were dropped. A slow observer slows only the dispatch
-/// loop, never the socket reader.
+/// Receives the client's live stream, in order, one call at a time: events, connection state changes,
+/// and "resync required" when events were dropped. Calls usually run on the socket's reading loop
+/// itself (no thread hop), so an observer must return at once and never block: one that needs to wait
+/// returns an incomplete task instead, and while it is pending the reader goes back to the socket and
+/// later events wait in the bounded queue — a slow observer never stalls the reader.
 /// </summary>
 public interface IAmiEventObserver
 {

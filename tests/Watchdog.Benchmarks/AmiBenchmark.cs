@@ -111,6 +111,8 @@ internal static class AmiBenchmark
         GC.WaitForPendingFinalizers();
         var gen0 = GC.CollectionCount(0);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var sampler = Environment.GetEnvironmentVariable("AMI_ALLOC_TRACE") == "1" ? new Cost.AllocationSampler() : null;
+        sampler?.Record(true);
         var clock = Stopwatch.StartNew();
         var writer = Task.Run(async () =>
         {
@@ -130,6 +132,8 @@ internal static class AmiBenchmark
         }
         clock.Stop();
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        sampler?.Record(false);
+        sampler?.Print(expected);
         await writer;
         var result = new Result(clock.Elapsed.TotalSeconds, bytes, client.DroppedEvents, GC.CollectionCount(0) - gen0);
         await stop.CancelAsync();

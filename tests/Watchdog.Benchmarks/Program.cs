@@ -2,7 +2,7 @@ namespace Watchdog.Benchmarks;
 
 /// <summary>
 /// On-demand benchmarks (never run in CI). Each mode lives in its own file and ends by printing
-/// one contract line: <c>ami: …</c>, <c>metrics: …</c> or <c>authlog: …</c>.
+/// one contract line: <c>ami: …</c>, <c>metrics: …</c>, <c>authlog: …</c> or <c>cost: …</c>.
 /// </summary>
 internal static class Program
 {
@@ -14,6 +14,9 @@ internal static class Program
                                   simulator into the client, next to a bare Pipelines frame splitter
           metrics                 1000 endpoints, 500 channels: /metrics render time, update cost per event
           authlog [--file PATH]   scan a generated 1,000,000-line auth.log (or PATH): lines/s, append-to-ban latency
+          cost [--rate N] [--seconds S] [--warmup S] [--idle]
+                                  the agent as `watchdog run` builds it, fed N events/s (default 5000) by a
+                                  simulator in a child process: its own CPU, RSS, GC heap, allocations, threads
         """;
 
     public static async Task<int> Main(string[] args)
@@ -32,6 +35,8 @@ internal static class Program
                 "ami" => await AmiBenchmark.RunAsync(rest),
                 "metrics" => await MetricsBenchmark.RunAsync(rest),
                 "authlog" => await AuthLogBenchmark.RunAsync(rest),
+                "cost" => await Cost.CostBenchmark.RunAsync(rest),
+                "cost-sim" => await Cost.CostSimulator.RunAsync(rest),
                 _ => Fail($"unknown mode '{args[0]}'"),
             };
         }

@@ -21,6 +21,9 @@ public sealed record AsteriskSecurityFailure(AttackSource Source, IPAddress Addr
 /// </summary>
 public static class AsteriskSecurityEventClassifier
 {
+    /// <summary>Whether events of this name are failures that count towards a ban (the others are never classified).</summary>
+    public static bool IsFailureEvent(string name) => name is "InvalidAccountID" or "ChallengeResponseFailed" or "FailedACL" or "InvalidPassword";
+
     /// <summary>Classifies the fields of one event; null when it is not a failure or has no usable address.</summary>
     public static AsteriskSecurityFailure? Classify(IReadOnlyList<KeyValuePair<string, string>> fields)
     {
@@ -42,7 +45,7 @@ public static class AsteriskSecurityEventClassifier
             }
         }
 
-        if (name is not ("InvalidAccountID" or "ChallengeResponseFailed" or "FailedACL" or "InvalidPassword") ||
+        if (name is null || !IsFailureEvent(name) ||
             remote is null || !TryParseRemoteAddress(remote, out var address))
         {
             return null;

@@ -18,7 +18,7 @@ public sealed class TrunkLogService(string messagesLogPath, TrunkDiagnoser diagn
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var tailer = new LogTailer(new LogTailerOptions { Path = messagesLogPath, PollInterval = TimeSpan.FromMilliseconds(500) }, time,
+        using var tailer = new LogTailer(new LogTailerOptions { Path = messagesLogPath, PollInterval = TimeSpan.FromMilliseconds(500), UseFileSystemWatcher = true }, time,
             loggers.CreateLogger<LogTailer>());
         try
         {

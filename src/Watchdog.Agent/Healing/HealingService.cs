@@ -71,7 +71,7 @@ public sealed class HealingService(
 
     private async Task TailAsteriskLogAsync(string path, CancellationToken ct)
     {
-        using var tailer = new LogTailer(new LogTailerOptions { Path = path, PollInterval = TimeSpan.FromMilliseconds(500) }, time,
+        using var tailer = new LogTailer(new LogTailerOptions { Path = path, PollInterval = TimeSpan.FromMilliseconds(500), UseFileSystemWatcher = true }, time,
             loggers.CreateLogger<LogTailer>());
         try
         {

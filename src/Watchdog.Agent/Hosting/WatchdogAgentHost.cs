@@ -16,7 +16,14 @@ public static class WatchdogAgentHost
     public static WebApplication Build(AgentSettings settings, AgentOverrides? overrides = null)
     {
         overrides ??= new AgentOverrides();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // The agent's own configuration comes from the settings. The host's default sources would
+            // otherwise watch the working directory with inotify, recursively (hundreds of watches, a
+            // wake-up for every file written below it), for an appsettings.json nobody ships.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Host.UseSystemd();
         builder.Logging.ClearProviders();
         overrides.ConfigureLogging?.Invoke(builder.Logging);

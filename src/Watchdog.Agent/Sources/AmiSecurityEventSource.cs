@@ -13,7 +13,9 @@ public sealed class AmiSecurityEventSource(IAuthFailureSink sink, TimeProvider t
     /// <inheritdoc />
     public ValueTask OnEventAsync(AmiMessage message, CancellationToken ct)
     {
-        if (!message.TryGetValue("Privilege"u8, out var privilege) || !privilege.StartsWith("security"u8))
+        // Every authenticated REGISTER/INVITE brings ChallengeSent and SuccessfulAuth: look at the name before copying any field.
+        if (!AsteriskSecurityEventClassifier.IsFailureEvent(message.EventName) ||
+            !message.TryGetValue("Privilege"u8, out var privilege) || !privilege.StartsWith("security"u8))
         {
             return ValueTask.CompletedTask;
         }

@@ -16,4 +16,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Dropped a line of {Path} longer than {MaxLineLength} bytes")]
     public static partial void TailerOverlongLine(ILogger logger, string path, int maxLineLength);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Cannot watch {Path} with inotify ({Reason}); polling it instead")]
+    public static partial void TailerWatcherUnavailable(ILogger logger, string path, string reason);
 }

@@ -10,7 +10,9 @@ public delegate void LineHandler(ReadOnlySpan<byte> line);
 /// Follows a growing log file like <c>tail -F</c>: complete lines only (a line written in pieces is held until its
 /// newline), rotation by rename+create (the old file is drained first) and by copytruncate (size below our
 /// offset), a file that is absent at start or for a while, start at the end by default. Driven by polling on a
-/// <see cref="TimeProvider"/> interval, optionally nudged by a <see cref="FileSystemWatcher"/>.
+/// <see cref="TimeProvider"/> interval or, with <see cref="LogTailerOptions.UseFileSystemWatcher"/>, by inotify:
+/// then it sleeps until the directory changes and polls only every
+/// <see cref="LogTailerOptions.WatchedPollInterval"/> as a safety net, so an idle log costs no wake-ups.
 /// Not thread-safe: one loop calls <see cref="Poll"/>.
 /// </summary>
 public sealed class LogTailer : IDisposable
@@ -31,6 +33,7 @@ public sealed class LogTailer : IDisposable
     private bool _polledBefore;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileSystemWatcher? _watcher;
+    private bool _watcherUnavailable;
 
     /// <summary>Creates a tailer; nothing is opened until the first <see cref="Poll"/>.</summary>
     public LogTailer(LogTailerOptions options, TimeProvider time, ILogger<LogTailer> logger)
@@ -62,14 +65,13 @@ public sealed class LogTailer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(onLine);
         ArgumentNullException.ThrowIfNull(afterPoll);
-        if (_options.UseFileSystemWatcher)
-        {
-            StartWatcher();
-        }
-
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_options.UseFileSystemWatcher && _watcher is null && !_watcherUnavailable)
+            {
+                StartWatcher(); // again after each poll while the directory does not exist
+            }
             Poll(onLine);
             await afterPoll(cancellationToken).ConfigureAwait(false);
             await WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -286,7 +288,7 @@ public sealed class LogTailer : IDisposable
         if (!wake.Task.IsCompleted)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(_options.PollInterval, _time, stop.Token);
+            var delay = Task.Delay(_watcher is null ? _options.PollInterval : _options.WatchedPollInterval, _time, stop.Token);
             await Task.WhenAny(delay, wake.Task).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
         }
@@ -306,13 +308,28 @@ public sealed class LogTailer : IDisposable
             return;
         }
 
-        _watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
+        var watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
         {
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
         };
-        _watcher.Changed += (_, _) => Nudge();
-        _watcher.Created += (_, _) => Nudge();
-        _watcher.Renamed += (_, _) => Nudge();
-        _watcher.EnableRaisingEvents = true;
+        watcher.Changed += (_, _) => Nudge();
+        watcher.Created += (_, _) => Nudge();
+        watcher.Deleted += (_, _) => Nudge();
+        watcher.Renamed += (_, _) => Nudge();
+        // Overflowed or lost events: a poll catches up, as it would have without the watcher.
+        watcher.Error += (_, _) => Nudge();
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException e)
+        {
+            // Typically the inotify instance limit (fs.inotify.max_user_instances): poll instead, for good.
+            watcher.Dispose();
+            _watcherUnavailable = true;
+            LogMessages.TailerWatcherUnavailable(_logger, _path, e.Message);
+            return;
+        }
+        _watcher = watcher;
     }
 }

@@ -18,8 +18,15 @@ public sealed record LogTailerOptions
     /// <summary>Longer lines are dropped (counted and logged), so garbage cannot grow the buffer without bound.</summary>
     public int MaxLineLength { get; init; } = 16 * 1024;
 
-    /// <summary>Also wake up on inotify change events (a nudge; polling stays the fallback).</summary>
+    /// <summary>
+    /// Wake up on inotify change events of the file's directory instead of every <see cref="PollInterval"/>.
+    /// While the watcher runs the file is polled only every <see cref="WatchedPollInterval"/> (a safety net);
+    /// without it (no directory yet, inotify limit reached) polling on <see cref="PollInterval"/> continues.
+    /// </summary>
     public bool UseFileSystemWatcher { get; init; }
+
+    /// <summary>The safety-net poll while the file system watcher runs.</summary>
+    public TimeSpan WatchedPollInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
@@ -33,6 +40,11 @@ public sealed record LogTailerOptions
         if (PollInterval < TimeSpan.FromMilliseconds(1) || PollInterval > TimeSpan.FromMinutes(5))
         {
             problems.Add($"{nameof(PollInterval)} must be between 1 ms and 5 minutes (was {PollInterval}).");
+        }
+
+        if (WatchedPollInterval < PollInterval || WatchedPollInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{nameof(WatchedPollInterval)} must be between {nameof(PollInterval)} and 1 hour (was {WatchedPollInterval}).");
         }
 
         if (MaxLineLength is < 256 or > 1024 * 1024)

@@ -9,8 +9,8 @@ namespace Watchdog.Ami.Protocol;
 /// <summary>
 /// One TCP session with Asterisk: reads the banner, frames messages, matches replies to actions by
 /// <c>ActionID</c> (AMI interleaves replies and events, so a FIFO would be wrong), gathers event
-/// lists, and hands every other event to the <see cref="EventQueue"/>, which takes ownership of the pooled message.
-/// The reader never waits for a consumer. Every way the session can end goes through <see cref="Break"/>.
+/// lists, and hands every other event to the <see cref="EventDispatcher"/>, which takes ownership of the pooled message
+/// and, after each read, delivers on this loop unless a slow observer holds delivery up: the reader never waits for one. Every way the session can end goes through <see cref="Break"/>.
 /// </summary>
 internal sealed class AmiConnection : IAsyncDisposable
 {
@@ -20,7 +20,7 @@ internal sealed class AmiConnection : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly AmiMessagePool _pool;
-    private readonly EventQueue _events;
+    private readonly EventDispatcher _events;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -38,7 +38,7 @@ internal sealed class AmiConnection : IAsyncDisposable
     private long _lastReceivedTimestamp;
     private Task _readLoop = Task.CompletedTask;
 
-    private AmiConnection(Socket socket, AmiMessagePool pool, EventQueue events, TimeProvider time, ILogger logger)
+    private AmiConnection(Socket socket, AmiMessagePool pool, EventDispatcher events, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
@@ -66,7 +66,7 @@ internal sealed class AmiConnection : IAsyncDisposable
 
     /// <summary>Connects, starts reading and waits for the banner.</summary>
     public static async Task<AmiConnection> OpenAsync(
-        AmiClientOptions options, AmiMessagePool pool, EventQueue events, TimeProvider time, ILogger logger, CancellationToken ct)
+        AmiClientOptions options, AmiMessagePool pool, EventDispatcher events, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

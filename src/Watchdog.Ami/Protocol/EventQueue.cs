@@ -1,22 +1,19 @@
-using System.Threading.Channels;
-
 namespace Watchdog.Ami.Protocol;
 
-/// <summary>What the dispatch loop receives: a batch of events, or a connection state change.</summary>
+/// <summary>What the dispatcher receives: a batch of events, or a connection state change.</summary>
 internal readonly record struct DispatchItem(List<AmiMessage>? Events, AmiConnectionStateChange? Change);
 
 /// <summary>
-/// Carries events from the socket reader to the dispatch loop without ever blocking the reader.
-/// Events are handed over in batches — one per socket read — so the dispatch loop is woken once per
-/// read rather than once per event. At most <c>capacity</c> events wait; past that new events are
-/// dropped and counted, and the next dispatch reports that a resync is needed. State changes are never
-/// dropped. Events read before the session is logged in are held back until <see cref="Release"/>, so
-/// observers always see <c>LoggedIn</c> before the session's first event.
+/// The bounded buffer between the socket reader and the <see cref="EventDispatcher"/>, never blocking
+/// the reader. Events are handed over in batches — one per socket read. At most <c>capacity</c> events
+/// wait; past that new events are dropped and counted, and the next dispatch reports that a resync is
+/// needed. State changes are never dropped. Events read before the session is logged in are held back
+/// until <see cref="Release"/>, so observers always see <c>LoggedIn</c> before the session's first event.
+/// Allocates nothing per event: batches and messages are recycled.
 /// </summary>
 internal sealed class EventQueue(int capacity, AmiMessagePool pool)
 {
-    private readonly Channel<DispatchItem> _channel = Channel.CreateUnbounded<DispatchItem>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly Queue<DispatchItem> _items = new();
     private readonly Stack<List<AmiMessage>> _freeBatches = new();
     private readonly Lock _gate = new();
     private List<AmiMessage>? _batch;
@@ -25,17 +22,24 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
     private long _dropped;
     private long _droppedSinceSignal;
 
-    public ChannelReader<DispatchItem> Reader => _channel.Reader;
-
     /// <summary>Events dropped since creation.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Whether a flushed item waits.</summary>
+    public bool HasItems
+    {
+        get
+        {
+            lock (_gate) return _items.Count > 0;
+        }
+    }
 
     /// <summary>Takes one event (socket reader); drops and counts it when the queue is full.</summary>
     public void Add(AmiMessage message)
     {
         lock (_gate)
         {
-            if (Interlocked.Read(ref _queued) + (_batch?.Count ?? 0) >= capacity)
+            if (_queued + (_batch?.Count ?? 0) >= capacity)
             {
                 pool.Return(message);
                 Interlocked.Increment(ref _dropped);
@@ -46,7 +50,7 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
         }
     }
 
-    /// <summary>Hands the events of one socket read to the dispatch loop, unless they are held.</summary>
+    /// <summary>Hands the events of one socket read to the dispatcher, unless they are held.</summary>
     public void Flush()
     {
         lock (_gate)
@@ -69,7 +73,7 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
     {
         lock (_gate)
         {
-            _channel.Writer.TryWrite(new DispatchItem(null, change));
+            _items.Enqueue(new DispatchItem(null, change));
             _held = false;
             FlushLocked();
         }
@@ -89,34 +93,54 @@ internal sealed class EventQueue(int capacity, AmiMessagePool pool)
             {
                 FlushLocked();
             }
-            _channel.Writer.TryWrite(new DispatchItem(null, change));
+            _items.Enqueue(new DispatchItem(null, change));
         }
     }
 
-    /// <summary>How many events were dropped since the last call (dispatch loop).</summary>
+    /// <summary>The oldest flushed item, if any (dispatcher).</summary>
+    public bool TryTake(out DispatchItem item)
+    {
+        lock (_gate) return _items.TryDequeue(out item);
+    }
+
+    /// <summary>How many events were dropped since the last call (dispatcher).</summary>
     public long TakeDroppedSinceSignal() => Interlocked.Exchange(ref _droppedSinceSignal, 0);
 
-    /// <summary>Gives a dispatched batch's messages back to the pool (dispatch loop).</summary>
+    /// <summary>Gives a dispatched batch's messages back to the pool (dispatcher).</summary>
     public void Done(List<AmiMessage> batch)
     {
-        Interlocked.Add(ref _queued, -batch.Count);
         pool.ReturnAll(batch);
-        batch.Clear();
         lock (_gate)
         {
+            _queued -= batch.Count;
+            batch.Clear();
             if (_freeBatches.Count < 64) _freeBatches.Push(batch);
         }
     }
 
-    /// <summary>No more items.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    /// <summary>Drops every waiting item (the client stopped); state changes among them are lost too.</summary>
+    public void Discard()
+    {
+        lock (_gate)
+        {
+            while (_items.TryDequeue(out var item))
+            {
+                if (item.Events is { } batch)
+                {
+                    _queued -= batch.Count;
+                    pool.ReturnAll(batch);
+                    batch.Clear();
+                }
+            }
+        }
+    }
 
     private void FlushLocked()
     {
         if (_batch is { Count: > 0 } batch)
         {
-            Interlocked.Add(ref _queued, batch.Count);
-            _channel.Writer.TryWrite(new DispatchItem(batch, null));
+            _queued += batch.Count;
+            _items.Enqueue(new DispatchItem(batch, null));
             _batch = null;
         }
     }

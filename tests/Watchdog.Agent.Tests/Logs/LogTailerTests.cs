@@ -192,6 +192,38 @@ public sealed class LogTailerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task With_the_watcher_appends_and_a_rotation_arrive_while_the_clock_stands_still()
+    {
+        Append("");
+        var time = new FakeTimeProvider(); // never advanced: no poll is ever due, only inotify can wake the loop
+        using var tailer = new LogTailer(
+            new LogTailerOptions { Path = LogPath, PollInterval = TimeSpan.FromSeconds(1), UseFileSystemWatcher = true }, time, NullLogger<LogTailer>.Instance);
+        using var cts = new CancellationTokenSource();
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        var polls = 0;
+        var firstPoll = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = tailer.RunAsync(
+            line => lines.Writer.TryWrite(Encoding.UTF8.GetString(line)),
+            _ =>
+            {
+                if (Interlocked.Increment(ref polls) == 1) firstPoll.TrySetResult();
+                return ValueTask.CompletedTask;
+            },
+            cts.Token);
+        await firstPoll.Task;
+
+        Append("appended\n");
+        Assert.Equal("appended", await lines.Reader.ReadAsync());
+
+        File.Move(LogPath, LogPath + ".1");
+        Append("in the new file\n");
+        Assert.Equal("in the new file", await lines.Reader.ReadAsync());
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
     [Fact(Timeout = 5_000)]
     public async Task A_nudge_wakes_the_loop_without_waiting_for_the_interval()
     {
