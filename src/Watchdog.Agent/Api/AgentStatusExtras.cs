@@ -21,7 +21,7 @@ public sealed class AgentStatusExtras(
                 var failure = r.Registered ? null : causes.Latest(r.Name);
                 return failure is null ? r : r with { LastFailureCause = failure.Cause, FailurePermanent = failure.Permanent };
             }).ToList(),
-            Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence)).ToList(),
+            Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence) { Origin = b.Origin }).ToList(),
             RecentActions = actions.Recent(),
             DryRun = actuators.DryRun,
             Evidence = evidence?.Latest ?? [],

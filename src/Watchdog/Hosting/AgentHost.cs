@@ -13,6 +13,7 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Api;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Fleet;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Security;
 using Watchdog.Agent.State;
@@ -116,6 +117,7 @@ public static class AgentHost
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
             settings.Actuators, sp.GetService<BanManager>(), sp.GetService<Watchdog.Agent.Diagnosis.SipEvidenceRecorder>()));
+        services.AddWatchdogFleet(settings.Fleet);
 
         // Scheduled jobs.
         services.AddQuartz(q =>
@@ -152,7 +154,7 @@ public static class AgentHost
                 return Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404);
             if (!System.Net.IPAddress.TryParse(request.Address, out var address))
                 return Results.Problem($"'{request.Address}' is not an IP address", statusCode: 400);
-            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, ctx.RequestAborted);
+            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Fleet == true, ctx.RequestAborted);
             return Results.Json(result);
         });
         app.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
@@ -165,6 +167,6 @@ public static class AgentHost
         });
     }
 
-    /// <summary>The body of <c>POST /api/bans</c>.</summary>
-    public sealed record BanRequest(string Address, double? DurationSeconds);
+    /// <summary>The body of <c>POST /api/bans</c>; <paramref name="Fleet"/> publishes the manual ban to the fleet.</summary>
+    public sealed record BanRequest(string Address, double? DurationSeconds, bool? Fleet = null);
 }
