@@ -80,29 +80,25 @@ public sealed class RedisFleetBroker : IFleetBroker
         var db = Database();
         var fields = decision.ToFields(signature);
         var key = BanKey(decision.Address);
-        var batch = db.CreateTransaction();
-        var added = batch.StreamAddAsync(_log, [.. fields.Select(f => new NameValueEntry(f.Key, f.Value))],
-            maxLength: _options.StreamMaxLength, useApproximateMaxLength: true);
-        Task live;
-        if (decision.Action == FleetDecision.Ban)
-        {
-            _ = batch.HashSetAsync(key, [.. fields.Select(f => new HashEntry(f.Key, f.Value))]);
-            live = batch.KeyExpireAsync(key, decision.Until.UtcDateTime);
-        }
-        else
-        {
-            live = batch.KeyDeleteAsync(key);
-        }
-
-        var woken = batch.PublishAsync(_wake, "1");
+        // Pipelined, not MULTI/EXEC: redis-server 7.0 cannot reload a transaction of an ACL user from its
+        // append-only file (NOPERM at load), which would lose the log on a restart. The log entry goes first and
+        // is the truth; a retry after a partial failure repeats the same decision id, which receivers apply once.
         await Call(async () =>
         {
-            if (!await batch.ExecuteAsync().ConfigureAwait(false))
+            await db.StreamAddAsync(_log, [.. fields.Select(f => new NameValueEntry(f.Key, f.Value))],
+                maxLength: _options.StreamMaxLength, useApproximateMaxLength: true).ConfigureAwait(false);
+            if (decision.Action == FleetDecision.Ban)
             {
-                throw new FleetBrokerException("the broker did not run the transaction");
+                var set = db.HashSetAsync(key, [.. fields.Select(f => new HashEntry(f.Key, f.Value))]);
+                var expire = db.KeyExpireAsync(key, decision.Until.UtcDateTime);
+                await Task.WhenAll(set, expire).ConfigureAwait(false);
+            }
+            else
+            {
+                await db.KeyDeleteAsync(key).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(added, live, woken).ConfigureAwait(false);
+            await db.PublishAsync(_wake, "1").ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }

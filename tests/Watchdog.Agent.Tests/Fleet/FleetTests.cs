@@ -52,11 +52,16 @@ public sealed class FleetTests : IAsyncLifetime
         return false;
     }
 
+    private readonly Alerting.CapturingLoggerProvider _logs = new();
+
+    private string Logs => string.Join("\n", _logs.Entries.Select(e => e.Everything));
+
     private async Task<FleetNode> Node(string name, Func<FleetOptions, FleetOptions>? configure = null, IEnumerable<string>? whitelist = null)
     {
-        var node = await FleetNode.StartAsync(name, _redis!.Url, _redis.Password, _key, configure, whitelist);
+        var node = await FleetNode.StartAsync(name, _redis!.Url, _redis.Password, _key, configure, whitelist,
+            new Microsoft.Extensions.Logging.LoggerFactory([_logs]));
         _nodes.Add(node);
-        Assert.True(await FleetNode.WaitAsync(() => node.Receiver.Connected, Wait), $"{name} did not connect:\n{_redis.Log}");
+        Assert.True(await FleetNode.WaitAsync(() => node.Receiver.Connected, Wait), $"{name} did not connect:\n{_redis.Log}\n{Logs}");
         return node;
     }
 
@@ -179,7 +184,7 @@ public sealed class FleetTests : IAsyncLifetime
 
         // pbx-c was not running when both bans were decided: it finds them at its first connect.
         var c = await Node("pbx-c");
-        await c.Firewall.Blocked("203.0.113.30").Task.WaitAsync(Wait);
+        Assert.True(await FleetNode.WaitAsync(() => c.Firewall.Blocked("203.0.113.30").Task.IsCompleted, Wait), _redis.Log);
         await c.Firewall.Blocked("203.0.113.31").Task.WaitAsync(Wait);
         Assert.Equal("pbx-a", (await Ban(c, "203.0.113.31"))!.Origin);
     }

@@ -58,7 +58,7 @@ internal sealed class RealRedis : IAsyncDisposable
             appendfsync always
             logfile ""
             user default off
-            user {User} on >{password} resetkeys ~{keyPrefix}:* resetchannels &{keyPrefix}:* -@all +@connection +@read +@write +@stream +@pubsub +@transaction -@dangerous +ping +info
+            user {User} on >{password} resetkeys ~{keyPrefix}:* resetchannels &{keyPrefix}:* -@all +@connection +@read +@write +@stream +@pubsub -@dangerous +ping +info
 
             """);
         await redis.RunAsync();
