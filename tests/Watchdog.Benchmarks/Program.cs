@@ -14,6 +14,9 @@ internal static class Program
                                   simulator into the client, next to a bare Pipelines frame splitter
           metrics                 1000 endpoints, 500 channels: /metrics render time, update cost per event
           authlog [--file PATH]   scan a generated 1,000,000-line auth.log (or PATH): lines/s, append-to-ban latency
+          fleet [--broker URL --user U --password-file F]
+                                  20 agents on a redis-server started here (or URL): ban propagation p50/p99,
+                                  lost bans across a broker restart, forged decisions rejected
         """;
 
     public static async Task<int> Main(string[] args)
@@ -32,6 +35,7 @@ internal static class Program
                 "ami" => await AmiBenchmark.RunAsync(rest),
                 "metrics" => await MetricsBenchmark.RunAsync(rest),
                 "authlog" => await AuthLogBenchmark.RunAsync(rest),
+                "fleet" => await FleetBenchmark.RunAsync(rest),
                 _ => Fail($"unknown mode '{args[0]}'"),
             };
         }

@@ -92,7 +92,11 @@ public sealed class FleetPublisher : IBanObserver
                     LogMessages.FleetCallFailed(_logger, e.Message);
                 }
 
-                // Woken early when the connection comes back.
+                // Woken early when the connection comes back; wake-ups from before the failure do not count.
+                while (_retry.Wait(0))
+                {
+                }
+
                 await _retry.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
             }

@@ -175,6 +175,11 @@ public sealed class RedisFleetBroker : IFleetBroker
         {
             throw new FleetBrokerException($"{Description}: {Redact(e.Message)}", e);
         }
+        catch (RedisTimeoutException e)
+        {
+            // Not a RedisException: commands queued while the broker is away time out.
+            throw new FleetBrokerException($"{Description}: {Redact(e.Message)}", e);
+        }
         catch (InvalidOperationException e) when (e is not ObjectDisposedException)
         {
             // No connected server to run on.
