@@ -19,6 +19,7 @@ public sealed record AgentSettings
     public SecuritySettings Security { get; init; } = new();
     public AlertingOptions Alerting { get; init; } = new();
     public DiagnosisSettings Diagnosis { get; init; } = new();
+    public Watchdog.Agent.Fleet.FleetOptions Fleet { get; init; } = new();
 
     /// <summary>The agent's HTTP listener (<c>/metrics</c>, <c>/api/status</c>, <c>/api/bans</c>).</summary>
     public AgentApiOptions Api { get; init; } = new();
@@ -59,6 +60,7 @@ public sealed record AgentSettings
             Api = Section<AgentApiOptions>("Api"),
             Diagnosis = Section<DiagnosisSettings>("Diagnosis"),
             State = Section<StateOptions>("State"),
+            Fleet = Section<Watchdog.Agent.Fleet.FleetOptions>("Fleet"),
         };
         bindProblems = problems;
         return settings;
@@ -89,6 +91,8 @@ public sealed record AgentSettings
         problems.AddRange(Api.Validate());
         problems.AddRange(Diagnosis.Validate());
         if (State.ResyncInterval <= TimeSpan.Zero) problems.Add("State.ResyncInterval must be positive.");
+        problems.AddRange(Fleet.Validate());
+        if (Fleet.Enabled && !Security.Enabled) problems.Add("Fleet:Enabled needs Security:Enabled (fleet bans go through the local ban pipeline).");
         return problems;
     }
 }

@@ -17,6 +17,9 @@ internal static class Program
           cost [--rate N] [--seconds S] [--warmup S] [--idle]
                                   the agent as `watchdog run` builds it, fed N events/s (default 5000) by a
                                   simulator in a child process: its own CPU, RSS, GC heap, allocations, threads
+          fleet [--broker URL --user U --password-file F]
+                                  20 agents on a redis-server started here (or URL): ban propagation p50/p99,
+                                  lost bans across a broker restart, forged decisions rejected
         """;
 
     public static async Task<int> Main(string[] args)
@@ -37,6 +40,7 @@ internal static class Program
                 "authlog" => await AuthLogBenchmark.RunAsync(rest),
                 "cost" => await Cost.CostBenchmark.RunAsync(rest),
                 "cost-sim" => await Cost.CostSimulator.RunAsync(rest),
+                "fleet" => await FleetBenchmark.RunAsync(rest),
                 _ => Fail($"unknown mode '{args[0]}'"),
             };
         }

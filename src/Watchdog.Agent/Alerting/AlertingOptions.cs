@@ -39,6 +39,9 @@ public sealed class AlertingOptions
     /// <summary>E-mail channel; off unless <see cref="EmailOptions.Enabled"/>.</summary>
     public EmailOptions Email { get; set; } = new();
 
+    /// <summary>Prometheus Alertmanager channel; off unless <see cref="AlertmanagerOptions.Enabled"/>.</summary>
+    public AlertmanagerOptions Alertmanager { get; set; } = new();
+
     /// <summary>Every problem with these options, in one list; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +67,7 @@ public sealed class AlertingOptions
         Retry.Validate(problems);
         Telegram.Validate(problems);
         Email.Validate(problems);
+        Alertmanager.Validate(problems);
         return problems;
     }
 
@@ -253,6 +257,62 @@ public sealed class EmailOptions
     // MimeKit accepts a bare local part by default; a mail server will not.
     private static bool IsAddress(string text) =>
         MimeKit.MailboxAddress.TryParse(text, out var mailbox) && !string.IsNullOrEmpty(mailbox.Domain);
+}
+
+/// <summary>Prometheus Alertmanager channel (<c>POST /api/v2/alerts</c>).</summary>
+public sealed class AlertmanagerOptions
+{
+    /// <summary>Turns the channel on.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Alertmanager base URLs (every member of an Alertmanager cluster, as Prometheus does), e.g. <c>http://127.0.0.1:9093</c>.</summary>
+    public List<string> Urls { get; set; } = [];
+
+    /// <summary>The <c>instance</c> label; defaults to <see cref="AlertingOptions.InstanceName"/>, then the host name.</summary>
+    public string? Instance { get; set; }
+
+    /// <summary>A problem not resolved by then ends in Alertmanager by itself (the agent sends each problem once).</summary>
+    public TimeSpan ProblemTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long an event (a ban, a remediation) shows as firing.</summary>
+    public TimeSpan EventTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Labels added to every alert (e.g. <c>"site": "msk"</c>); ours win on a clash.</summary>
+    public Dictionary<string, string> ExtraLabels { get; set; } = [];
+
+    /// <summary>Optional link back to this agent (e.g. its status page behind the proxy).</summary>
+    public string? GeneratorUrl { get; set; }
+
+    internal void Validate(List<string> problems)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        if (Urls.Count == 0)
+        {
+            problems.Add("Alerting:Alertmanager:Urls needs at least one URL (e.g. http://127.0.0.1:9093).");
+        }
+
+        foreach (var url in Urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query))
+            {
+                problems.Add($"Alerting:Alertmanager:Urls: \"{url}\" is not an http(s) URL.");
+            }
+        }
+
+        AlertingOptions.RequirePositive(problems, "Alerting:Alertmanager:ProblemTimeout", ProblemTimeout, allowZero: false);
+        AlertingOptions.RequirePositive(problems, "Alerting:Alertmanager:EventTimeout", EventTimeout, allowZero: false);
+        foreach (var key in ExtraLabels.Keys)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(key, "^[a-zA-Z_][a-zA-Z0-9_]*$"))
+            {
+                problems.Add($"Alerting:Alertmanager:ExtraLabels: \"{key}\" is not a label name.");
+            }
+        }
+    }
 }
 
 /// <summary>Lets the host fail at start with every problem listed (ValidateOnStart).</summary>

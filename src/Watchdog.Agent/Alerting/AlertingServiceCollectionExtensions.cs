@@ -13,6 +13,9 @@ public static class AlertingServiceCollectionExtensions
     /// <summary>Name of the HttpClient used for the Bot API.</summary>
     public const string TelegramHttpClientName = "Watchdog.Alerting.Telegram";
 
+    /// <summary>Name of the HttpClient used for Alertmanager.</summary>
+    public const string AlertmanagerHttpClientName = "Watchdog.Alerting.Alertmanager";
+
     /// <summary>
     /// Binds <see cref="AlertingOptions"/> from <paramref name="section"/> (validated at start, every
     /// problem listed), creates the enabled channels plus any other registered <see cref="INotifier"/>,
@@ -44,6 +47,7 @@ public static class AlertingServiceCollectionExtensions
 
         // The default HttpClient logging writes request URLs, and a Bot API URL holds the token.
         services.AddHttpClient(TelegramHttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(AlertmanagerHttpClientName);
 
         services.AddSingleton(sp =>
         {
@@ -59,6 +63,14 @@ public static class AlertingServiceCollectionExtensions
             if (options.Value.Email.Enabled)
             {
                 notifiers.Add(new EmailNotifier(options.Value.Email));
+            }
+
+            var alertmanager = options.Value.Alertmanager;
+            if (alertmanager.Enabled)
+            {
+                var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(AlertmanagerHttpClientName);
+                var instance = alertmanager.Instance ?? options.Value.InstanceName ?? Environment.MachineName;
+                notifiers.AddRange(alertmanager.Urls.Select(url => new AlertmanagerNotifier(alertmanager, url, instance, options.Value.Language, http)));
             }
 
             notifiers.AddRange(sp.GetServices<INotifier>());

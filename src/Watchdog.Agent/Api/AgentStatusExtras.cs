@@ -5,9 +5,10 @@ using Watchdog.Agent.Security;
 
 namespace Watchdog.Agent.Api;
 
-/// <summary>Adds bans, recent actions, failure causes, SIP evidence and the dry-run flag to <c>/api/status</c>.</summary>
+/// <summary>Adds bans, recent actions, failure causes, SIP evidence, the fleet link and the dry-run flag to <c>/api/status</c>.</summary>
 public sealed class AgentStatusExtras(
-    ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null)
+    ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null,
+    Fleet.FleetStatusReader? fleet = null)
     : IStatusExtras
 {
     /// <inheritdoc />
@@ -21,10 +22,11 @@ public sealed class AgentStatusExtras(
                 var failure = r.Registered ? null : causes.Latest(r.Name);
                 return failure is null ? r : r with { LastFailureCause = failure.Cause, FailurePermanent = failure.Permanent };
             }).ToList(),
-            Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence)).ToList(),
+            Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence) { Origin = b.Origin }).ToList(),
             RecentActions = actions.Recent(),
             DryRun = actuators.DryRun,
             Evidence = evidence?.Latest ?? [],
+            Fleet = fleet?.Read(),
         };
     }
 }

@@ -59,7 +59,7 @@ public static class ApiEndpoints
             if (bans is null) return Disabled();
             if (!System.Net.IPAddress.TryParse(request.Address, out var address))
                 return Results.Problem($"'{request.Address}' is not an IP address", statusCode: 400);
-            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, ctx.RequestAborted);
+            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Fleet == true, ctx.RequestAborted);
             return Results.Json(result);
         });
         endpoints.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
@@ -72,5 +72,5 @@ public static class ApiEndpoints
     }
 }
 
-/// <summary>The body of <c>POST /api/bans</c>.</summary>
-public sealed record BanRequest(string Address, double? DurationSeconds);
+/// <summary>The body of <c>POST /api/bans</c>; <paramref name="Fleet"/> publishes the manual ban to the fleet.</summary>
+public sealed record BanRequest(string Address, double? DurationSeconds, bool? Fleet = null);

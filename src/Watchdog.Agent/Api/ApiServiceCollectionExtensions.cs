@@ -15,7 +15,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
-            actuators, sp.GetService<BanManager>(), sp.GetService<SipEvidenceRecorder>()));
+            actuators, sp.GetService<BanManager>(), sp.GetService<SipEvidenceRecorder>(), sp.GetService<Fleet.FleetStatusReader>()));
         return services;
     }
 }

@@ -20,6 +20,9 @@ public sealed record StatusDocument(
     /// <summary>The latest SIP trace captured per trunk after a failure (credentials masked).</summary>
     public IReadOnlyList<Diagnosis.TrunkEvidence> Evidence { get; init; } = [];
 
+    /// <summary>The fleet link, when the agent shares bans with a fleet.</summary>
+    public Fleet.FleetStatus? Fleet { get; init; }
+
     /// <summary>Builds the document from one snapshot.</summary>
     public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
     {
@@ -62,7 +65,11 @@ public sealed record RegistrationStatus(
 }
 
 /// <summary>One active ban.</summary>
-public sealed record BanStatus(string Address, string Source, string Reason, DateTimeOffset BannedAt, DateTimeOffset Until, int Offence);
+public sealed record BanStatus(string Address, string Source, string Reason, DateTimeOffset BannedAt, DateTimeOffset Until, int Offence)
+{
+    /// <summary>"local", or the fleet agent that decided the ban.</summary>
+    public string Origin { get; init; } = Security.BanEntry.LocalOrigin;
+}
 
 /// <summary>One registration status change.</summary>
 public sealed record TransitionStatus(DateTimeOffset At, string From, string To);

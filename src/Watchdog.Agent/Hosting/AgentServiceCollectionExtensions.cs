@@ -5,6 +5,7 @@ using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Api;
 using Watchdog.Agent.Diagnosis;
+using Watchdog.Agent.Fleet;
 using Watchdog.Agent.Healing;
 using Watchdog.Agent.Metrics;
 using Watchdog.Agent.Security;
@@ -45,6 +46,7 @@ public static class AgentServiceCollectionExtensions
         services.AddWatchdogHealing(settings.Healing);
         services.AddWatchdogSecurity(settings.Security);
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
+        services.AddWatchdogFleet(settings.Fleet);
         services.AddWatchdogApi(settings.Actuators);
 
         services.AddQuartz(q =>

@@ -10,7 +10,17 @@ public sealed record BanEntry(
     string Reason,
     DateTimeOffset BannedAt,
     DateTimeOffset Until,
-    int Offence);
+    int Offence)
+{
+    /// <summary>Who decided the ban: <see cref="LocalOrigin"/>, or the name of the fleet agent that published it.</summary>
+    public string Origin { get; init; } = LocalOrigin;
+
+    /// <summary>True when the ban was offered to, or came from, the fleet.</summary>
+    public bool Fleet { get; init; }
+
+    /// <summary>The <see cref="Origin"/> of a ban this agent decided itself.</summary>
+    public const string LocalOrigin = "local";
+}
 
 /// <summary>How often an address was banned, for growing ban times.</summary>
 public sealed record OffenceHistory(int Offences, DateTimeOffset LastBanAt);

@@ -12,7 +12,7 @@ namespace Watchdog.Agent.Security;
 /// whitelisted addresses never banned; bans persisted and restored; manual ban/unban/list for operators.
 /// Every ban and unban is an audit log event (id 5001) and an <see cref="AttackAlert"/>.
 /// </summary>
-public sealed class BanManager : IAuthFailureSink
+public sealed partial class BanManager : IAuthFailureSink
 {
     private readonly BanOptions _options;
     private readonly IpWhitelist _whitelist;
@@ -108,6 +108,7 @@ public sealed class BanManager : IAuthFailureSink
             _metrics.SetActiveBans(_bans.Count);
             await SaveAsync(cancellationToken).ConfigureAwait(false);
             LogMessages.BansRestored(_logger, _store.Path, restored, lifted);
+            _started.TrySetResult();
         }
         finally
         {
@@ -164,7 +165,7 @@ public sealed class BanManager : IAuthFailureSink
             if (window.Count >= _options.MaxRetry)
             {
                 var reason = AttackSourceLabel.Of(failure.Source) + "_bruteforce";
-                var result = await BanCoreAsync(address, failure.Source, reason, null, cancellationToken).ConfigureAwait(false);
+                var result = await BanCoreAsync(address, failure.Source, reason, null, true, cancellationToken).ConfigureAwait(false);
                 if (result == BanResult.Banned)
                 {
                     _windows.Remove(address);
@@ -184,8 +185,9 @@ public sealed class BanManager : IAuthFailureSink
     /// <summary>Bans <paramref name="address"/> by hand (for <c>watchdog bans add</c>); whitelisted addresses are refused.</summary>
     /// <param name="address">The address.</param>
     /// <param name="duration">Ban length; null for the configured (growing) ban time.</param>
+    /// <param name="fleet">Also offer the ban to the fleet (<see cref="IBanObserver"/>).</param>
     /// <param name="cancellationToken">Cancels waiting for the firewall.</param>
-    public async Task<BanResult> BanAsync(IPAddress address, TimeSpan? duration, CancellationToken cancellationToken)
+    public async Task<BanResult> BanAsync(IPAddress address, TimeSpan? duration, bool fleet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
         address = IpLiteral.Normalize(address);
@@ -204,7 +206,7 @@ public sealed class BanManager : IAuthFailureSink
         {
             return _bans.ContainsKey(address.ToString())
                 ? BanResult.AlreadyBanned
-                : await BanCoreAsync(address, AttackSource.Manual, "manual", duration, cancellationToken).ConfigureAwait(false);
+                : await BanCoreAsync(address, AttackSource.Manual, "manual", duration, fleet, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -298,7 +300,7 @@ public sealed class BanManager : IAuthFailureSink
         return ticks >= _options.MaxBanTime.Ticks ? _options.MaxBanTime : TimeSpan.FromTicks((long)ticks);
     }
 
-    private async Task<BanResult> BanCoreAsync(IPAddress address, AttackSource source, string reason, TimeSpan? duration, CancellationToken cancellationToken)
+    private async Task<BanResult> BanCoreAsync(IPAddress address, AttackSource source, string reason, TimeSpan? duration, bool fleet, CancellationToken cancellationToken)
     {
         var ip = address.ToString();
         var now = _time.GetUtcNow();
@@ -318,8 +320,9 @@ public sealed class BanManager : IAuthFailureSink
             return BanResult.Failed;
         }
 
-        _bans[ip] = new BanEntry(ip, source, reason, now, until, offence);
+        var entry = _bans[ip] = new BanEntry(ip, source, reason, now, until, offence) { Fleet = fleet };
         _offenders[ip] = new OffenceHistory(offence, now);
+        NotifyBanned(entry);
         _metrics.Banned(source);
         _metrics.SetActiveBans(_bans.Count);
         await SaveAsync(cancellationToken).ConfigureAwait(false);
@@ -342,6 +345,7 @@ public sealed class BanManager : IAuthFailureSink
 
         _bans.Remove(entry.Address);
         _metrics.SetActiveBans(_bans.Count);
+        NotifyUnbanned(entry, reason);
         await OfferAsync(new AttackAlert(AttackAlertKind.Unbanned, _time.GetUtcNow(),
             $"Unbanned {entry.Address} ({reason})", address, entry.Source, entry.Until), cancellationToken).ConfigureAwait(false);
         return true;

@@ -29,6 +29,8 @@ public static class MetricContract
         "asterisk_process_max_fds",
         "asterisk_process_threads",
         "asterisk_process_up",
+        "watchdog_fleet_connected",
+        "watchdog_fleet_bans_total",
     };
 
     public static readonly IReadOnlySet<string> Histograms = new HashSet<string>(StringComparer.Ordinal) { "asterisk_call_duration_seconds" };
