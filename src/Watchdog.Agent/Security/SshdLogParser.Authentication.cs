@@ -32,7 +32,7 @@ public static partial class SshdLogParser
                 return false;
             }
 
-            record = new SshdRecord(SshdVerdict.NoFailure, address, pid, Hash(rest[..userEnd]), Forget: true, Gained: true);
+            record = new SshdRecord(SshdVerdict.NoFailure, address, pid, Hash(rest[..userEnd]), Forget: true, Gained: true, AfterLogin: true);
             return true;
         }
 

@@ -50,7 +50,9 @@ public static partial class SshdLogParser
 
         if (after.StartsWith("11:"u8))
         {
-            record = new SshdRecord(SshdVerdict.NoFailure, address, pid, 0, Forget: true);
+            // Without " [preauth]" the client left a logged-in session ("11: disconnected by user").
+            var afterLogin = !after.EndsWith(" [preauth]"u8);
+            record = new SshdRecord(SshdVerdict.NoFailure, address, pid, 0, Forget: true, AfterLogin: afterLogin);
             return true;
         }
 
@@ -86,7 +88,11 @@ public static partial class SshdLogParser
 
         if (m.StartsWith("Disconnected from "u8))
         {
-            return ClosedOrDisconnected(m[18..], pid, out record);
+            // "Disconnected from user U IP port N" ends a logged-in session; before login sshd says
+            // "authenticating user" or "invalid user" and adds " [preauth]".
+            var rest = m[18..];
+            var afterLogin = rest.StartsWith("user "u8) && !rest.TrimEnd((byte)' ').EndsWith(" [preauth]"u8);
+            return ClosedOrDisconnected(rest, pid, out record, afterLogin);
         }
 
         return ChangeOfUser(m, pid, out record);
@@ -178,6 +184,11 @@ public static partial class SshdLogParser
             return ClosedOrDisconnected(m[21..], pid, out record);
         }
 
+        if (m.StartsWith("Connection reset by "u8))
+        {
+            return ClosedOrDisconnected(m[20..], pid, out record);
+        }
+
         if (m.StartsWith("Connection from "u8))
         {
             var rest = m[16..];
@@ -193,7 +204,7 @@ public static partial class SshdLogParser
     }
 
     // "[(invalid|authenticating) user U ]IP [port N] [[preauth]]": learns the address, ends the session.
-    private static bool ClosedOrDisconnected(ReadOnlySpan<byte> rest, int pid, out SshdRecord record)
+    private static bool ClosedOrDisconnected(ReadOnlySpan<byte> rest, int pid, out SshdRecord record, bool afterLogin = false)
     {
         record = default;
         if (!TryLastToken(StripSuffix(rest), out var host, out _) || !IpLiteral.TryParse(host, out var address))
@@ -201,7 +212,7 @@ public static partial class SshdLogParser
             return false;
         }
 
-        record = new SshdRecord(SshdVerdict.NoFailure, address, pid, 0, Forget: true);
+        record = new SshdRecord(SshdVerdict.NoFailure, address, pid, 0, Forget: true, AfterLogin: afterLogin);
         return true;
     }
 }

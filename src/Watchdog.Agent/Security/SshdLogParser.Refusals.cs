@@ -36,7 +36,8 @@ public static partial class SshdLogParser
         var who = m[5..because];
         if (reason.SequenceEqual("account is locked"u8))
         {
-            record = new SshdRecord(SshdVerdict.Failure, null, pid, Hash(who));
+            // sshd checks the account when the user name first arrives: nothing of this connection comes before it.
+            record = new SshdRecord(SshdVerdict.Failure, null, pid, Hash(who), Opens: true);
             return true;
         }
 
