@@ -33,6 +33,7 @@ public sealed class SshdSessionCorrelator
     private readonly Dictionary<int, Session> _sessions = [];
     private readonly TimeProvider _time;
     private readonly long _idleTicks;
+    private long _sequence;
 
     /// <summary>Creates a correlator on the system clock that remembers at most <paramref name="capacity"/> sessions.</summary>
     public SshdSessionCorrelator(int capacity = 4096)
@@ -90,6 +91,7 @@ public sealed class SshdSessionCorrelator
         var severalUsers = session.AddUser(record.UserHash);
         session.Address = record.Address ?? session.Address;
         session.LastSeen = now;
+        session.Sequence = ++_sequence;
         var pending = session.Pending;
         session.Pending = false;
         if (record.Forget)
@@ -135,19 +137,11 @@ public sealed class SshdSessionCorrelator
 
         if (_sessions.Count >= Capacity)
         {
-            // The least recently seen half goes: the median of the last-seen times splits them.
-            var seen = new long[_sessions.Count];
-            var i = 0;
-            foreach (var value in _sessions.Values)
-            {
-                seen[i++] = value.LastSeen;
-            }
-
-            Array.Sort(seen);
-            var cutoff = seen[seen.Length / 2];
+            // The least recently used half goes (by line order: a backlog read at one instant has one timestamp).
+            var cutoff = _sequence - (Capacity / 2);
             foreach (var (key, value) in _sessions)
             {
-                if (value.LastSeen <= cutoff)
+                if (value.Sequence <= cutoff)
                 {
                     _sessions.Remove(key);
                 }
@@ -168,6 +162,8 @@ public sealed class SshdSessionCorrelator
         public bool Pending { get; set; }
 
         public long LastSeen { get; set; }
+
+        public long Sequence { get; set; }
 
         /// <summary>Whether <paramref name="record"/>, on this session's pid, belongs to this same connection.</summary>
         public bool SameConnection(in SshdRecord record, long now, long idleTicks)
