@@ -57,7 +57,7 @@ public sealed class SshdSessionCorrelator
         _idleTicks = (long)(idle.TotalSeconds * time.TimestampFrequency);
     }
 
-    /// <summary>Most sessions kept; when it is reached, expired sessions go first, then the least recently seen half.</summary>
+    /// <summary>Most sessions kept; when it is reached, expired sessions go first, then the least recently used half.</summary>
     public int Capacity { get; }
 
     /// <summary>A session without lines for this long is over.</summary>
@@ -86,6 +86,12 @@ public sealed class SshdSessionCorrelator
             session = null;
         }
 
+        if (session is null && record.Forget)
+        {
+            // A connection seen only in its last line: nothing to remember, nothing pending.
+            return record.Verdict == SshdVerdict.Failure ? record.Address : null;
+        }
+
         var fresh = session is null;
         session ??= new Session();
         var severalUsers = session.AddUser(record.UserHash);
@@ -96,10 +102,7 @@ public sealed class SshdSessionCorrelator
         session.Pending = false;
         if (record.Forget)
         {
-            if (!fresh)
-            {
-                _sessions.Remove(record.Pid);
-            }
+            _sessions.Remove(record.Pid);
         }
         else if (fresh)
         {
