@@ -11,9 +11,10 @@ namespace Watchdog.Agent.Security;
 /// <item>follows the session's end (<c>Connection closed</c>, <c>Disconnected from</c>, <c>Received disconnect</c>,
 /// <c>Accepted …</c>: those lines forget the session),</item>
 /// <item>is one sshd logs first in a connection (<c>account is locked</c>) while the session already has a user,</item>
-/// <item>names a different user, or (while the session still waits for its address) is a login or the end of a
-/// logged-in session: OpenSSH drops a connection that changes user, and a connection whose failure came before
-/// any address (a locked account) never logs in, so such a line is another connection,</item>
+/// <item>names no address but a different user than the session's, or (while the session still waits for its
+/// address) is a login or the end of a logged-in session: OpenSSH drops a connection that changes user, and a
+/// connection whose failure came before any address (a locked account) never logs in, so such a line is another
+/// connection (a line with the session's own address and another user is fail2ban's "several users" case below),</item>
 /// <item>arrives more than <see cref="IdleTimeout"/> after the session's last line.</item>
 /// </list>
 /// Within one connection:
