@@ -14,9 +14,13 @@ public sealed record AsteriskSecurityFailure(AttackSource Source, IPAddress Addr
 /// <c>InvalidPassword</c> (PJSIP/SIP, and AMI for logins). <c>ChallengeSent</c> (the normal first step of digest
 /// auth) and <c>SuccessfulAuth</c> are not.
 /// <para>
-/// Field values such as SessionID (a SIP Call-ID) and AccountID are attacker text and, in the log format, may contain
-/// <c>",RemoteAddress="…"</c>. They come before the real LocalAddress/RemoteAddress, so the event name and service
-/// are taken from their first occurrence and RemoteAddress from its last.
+/// Field values such as SessionID (a SIP Call-ID), AccountID, the digest Response and AMI's ReceivedChallenge/ReceivedHash
+/// are the peer's text and, in the log format, may contain <c>",RemoteAddress="…"</c>. AccountID and SessionID come
+/// before the real LocalAddress/RemoteAddress, so the event name and service are taken from their first occurrence and
+/// RemoteAddress from its last occurrence before the first peer-written trailing field (Response, ReceivedChallenge,
+/// ReceivedHash, RequestType, RequestParams). A RemoteAddress after such a field can only be forged: when it names
+/// another address than the real one (or two forged ones disagree) the event is evidence against nobody — a missed
+/// failure of the forger rather than a ban of whoever the forger named.
 /// </para>
 /// </summary>
 public static class AsteriskSecurityEventClassifier
@@ -29,6 +33,9 @@ public static class AsteriskSecurityEventClassifier
     {
         ArgumentNullException.ThrowIfNull(fields);
         string? name = null, service = null, remote = null;
+        IPAddress? trailingRemote = null;
+        var peerTextSeen = false;
+        var forged = false;
         foreach (var (key, value) in fields)
         {
             if (name is null && (key.Equals("SecurityEvent", StringComparison.OrdinalIgnoreCase) || key.Equals("Event", StringComparison.OrdinalIgnoreCase)))
@@ -39,14 +46,44 @@ public static class AsteriskSecurityEventClassifier
             {
                 service = value;
             }
+            else if (IsPeerTextAfterAddress(key))
+            {
+                peerTextSeen = true;
+            }
             else if (key.Equals("RemoteAddress", StringComparison.OrdinalIgnoreCase))
             {
-                remote = value;
+                if (!peerTextSeen)
+                {
+                    remote = value;
+                }
+                else if (TryParseRemoteAddress(value, out var after))
+                {
+                    // Only the peer's own text can put a second address here; two different ones cannot be told apart.
+                    forged |= trailingRemote is not null && !trailingRemote.Equals(after);
+                    trailingRemote ??= after;
+                }
             }
         }
 
-        if (name is null || !IsFailureEvent(name) ||
-            remote is null || !TryParseRemoteAddress(remote, out var address))
+        if (name is null || !IsFailureEvent(name) || forged)
+        {
+            return null;
+        }
+
+        IPAddress? address;
+        if (remote is not null)
+        {
+            if (!TryParseRemoteAddress(remote, out address) || (trailingRemote is not null && !trailingRemote.Equals(address)))
+            {
+                return null;
+            }
+        }
+        else
+        {
+            address = trailingRemote;
+        }
+
+        if (address is null)
         {
             return null;
         }
@@ -54,6 +91,15 @@ public static class AsteriskSecurityEventClassifier
         var source = string.Equals(service, "AMI", StringComparison.OrdinalIgnoreCase) ? AttackSource.Ami : AttackSource.Sip;
         return new AsteriskSecurityFailure(source, address, name);
     }
+
+    // Fields Asterisk writes after RemoteAddress whose value is the peer's text (digest response, AMI challenge
+    // answer, request text). The real RemoteAddress always comes before them; one after them is forged.
+    private static bool IsPeerTextAfterAddress(string key) =>
+        key.Equals("Response", StringComparison.OrdinalIgnoreCase) ||
+        key.Equals("ReceivedChallenge", StringComparison.OrdinalIgnoreCase) ||
+        key.Equals("ReceivedHash", StringComparison.OrdinalIgnoreCase) ||
+        key.Equals("RequestType", StringComparison.OrdinalIgnoreCase) ||
+        key.Equals("RequestParams", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// <c>IPV4/UDP/203.0.113.5/5060</c> or <c>IPV6/UDP/2001:db8::1/5060</c> (not bracketed): the text between the

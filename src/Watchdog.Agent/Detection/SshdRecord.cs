@@ -18,7 +18,10 @@ public enum SshdVerdict : byte
 
 /// <summary>
 /// One parsed sshd line. <see cref="UserHash"/> identifies the user name without allocating it (0 = none);
-/// <see cref="Forget"/> ends the sshd session's state; <see cref="Gained"/> marks a successful login.
+/// <see cref="Forget"/> ends the sshd session's state; <see cref="Gained"/> marks a successful login;
+/// <see cref="Opens"/> marks a line sshd logs only as the first of a connection (so it never continues an earlier one);
+/// <see cref="AfterLogin"/> marks a line that only follows a successful login (an accepted login, a disconnect
+/// after the session), so it never belongs to a connection that is still waiting for its address.
 /// </summary>
 public readonly record struct SshdRecord(
     SshdVerdict Verdict,
@@ -26,4 +29,6 @@ public readonly record struct SshdRecord(
     int Pid,
     int UserHash,
     bool Forget = false,
-    bool Gained = false);
+    bool Gained = false,
+    bool Opens = false,
+    bool AfterLogin = false);

@@ -18,7 +18,7 @@ public sealed class JournalSshSource(
     TimeProvider time,
     ILogger<JournalSshSource> logger)
 {
-    private readonly SshdSessionCorrelator _correlator = new();
+    private readonly SshdSessionCorrelator _correlator = new(time);
 
     /// <summary>The journalctl invocation.</summary>
     public ProcessSpec Command

@@ -3,12 +3,12 @@ using Watchdog.Agent.Detection;
 namespace Watchdog.Agent.Sources;
 
 /// <summary>
-/// auth.log → sshd parser → per-pid correlator → <see cref="IAuthFailureSink"/>. Lines are parsed on the
+/// auth.log → sshd parser → per-connection correlator → <see cref="IAuthFailureSink"/>. Lines are parsed on the
 /// tailer's bytes; only failures allocate. Failures of one poll are handed on after the poll.
 /// </summary>
 public sealed class SshAuthLogSource(LogTailer tailer, IAuthFailureSink sink, TimeProvider time)
 {
-    private readonly SshdSessionCorrelator _correlator = new();
+    private readonly SshdSessionCorrelator _correlator = new(time);
     private readonly List<AuthFailure> _pending = [];
 
     /// <summary>Follows the file until cancelled.</summary>
