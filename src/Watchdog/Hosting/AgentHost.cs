@@ -152,8 +152,27 @@ public static class AgentHost
                 return Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404);
             if (!System.Net.IPAddress.TryParse(request.Address, out var address))
                 return Results.Problem($"'{request.Address}' is not an IP address", statusCode: 400);
-            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, ctx.RequestAborted);
+            if (request.DurationSeconds is { } s && !(s > 0 && double.IsFinite(s)))
+                return Results.Problem($"durationSeconds must be a positive number (was {s})", statusCode: 400);
+            // Capped here as well as in BanAsync, so a huge number cannot overflow TimeSpan.
+            var duration = request.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, bans.Options.MaxBanTime.TotalSeconds)) : (TimeSpan?)null;
+            var result = await bans.BanAsync(address, duration, ctx.RequestAborted);
             return Results.Json(result);
+        });
+        app.MapGet("/api/bans/whitelist", (HttpContext ctx) =>
+            app.Services.GetService<BanManager>() is { } bans
+                ? Results.Json(new WhitelistDocument(
+                    [.. bans.Whitelist.Networks.Select(n => n.ToString())], bans.Whitelist.IncludesHostAddresses,
+                    [.. bans.Whitelist.Addresses.Select(a => a.ToString())]))
+                : Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404));
+        app.MapGet("/api/bans/failures", async (HttpContext ctx) =>
+        {
+            if (app.Services.GetService<BanManager>() is not { } bans)
+                return Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404);
+            var options = bans.Options;
+            var pending = await bans.ListFailuresAsync(ctx.RequestAborted);
+            return Results.Json(pending.Select(p => new FailureDocument(p.Address, AttackSourceLabel.Of(p.Source), p.Failures,
+                options.MaxRetry, (long)options.FindTime.TotalSeconds, p.LastFailureAt)).ToList());
         });
         app.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
         {
@@ -165,6 +184,12 @@ public static class AgentHost
         });
     }
 
-    /// <summary>The body of <c>POST /api/bans</c>.</summary>
+    /// <summary>The body of <c>POST /api/bans</c>; <c>durationSeconds</c> is capped at <c>Security:Bans:MaxBanTime</c>.</summary>
     public sealed record BanRequest(string Address, double? DurationSeconds);
+
+    /// <summary><c>GET /api/bans/whitelist</c>: networks never banned (loopback, configured, providers), and this host's addresses.</summary>
+    public sealed record WhitelistDocument(IReadOnlyList<string> Networks, bool IncludeHostAddresses, IReadOnlyList<string> HostAddresses);
+
+    /// <summary>One row of <c>GET /api/bans/failures</c>: an address with failures within the find time and no ban yet.</summary>
+    public sealed record FailureDocument(string Address, string Source, int Failures, int MaxRetry, long FindTimeSeconds, DateTimeOffset LastFailureAt);
 }
