@@ -61,6 +61,11 @@ public sealed class RealUfwNamespaceTests(ITestOutputHelper output)
             Assert.True(await lab.AttackerConnectsAsync(lab.PbxV4, TestPort, ct), "bans remove did not let the attacker through");
             Assert.DoesNotContain($"-s {lab.AttackerV4}/32 -j DROP", (await MustAsync(lab.PbxAsync(ct, "iptables", "-S"))).Output, StringComparison.Ordinal);
 
+            // A new duration for the v6 ban (POST /api/bans on a banned address) changes its expiry, not the rule set.
+            var updated = await MustAsync(ApiAsync(lab, "POST", "/api/bans", $$"""{"address":"{{lab.AttackerV6}}","durationSeconds":7200}""", ct));
+            Assert.Equal("\"Updated\"", updated.Output.Trim());
+            Assert.Equal(1, CountLines((await MustAsync(lab.PbxAsync(ct, "ip6tables", "-S"))).Output, $"-s {lab.AttackerV6}/128 -j DROP"));
+
             // Restart: the state file is re-applied and ufw keeps exactly one rule.
             await MustAsync(NetnsLab.RunAsync("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)], ct));
             await agent.WaitForExitAsync(ct);
@@ -147,7 +152,7 @@ public sealed class RealUfwNamespaceTests(ITestOutputHelper output)
             await File.AppendAllTextAsync(authLog, lines, ct);
             for (var i = 0; i < 10; i++)
             {
-                var list = await lab.PbxAsync(ct, Watchdog(["bans", "list", "--url", ApiUrl]));
+                var list = await ApiAsync(lab, "GET", "/api/bans", null, ct);
                 if (list.Output.Contains(attacker, StringComparison.Ordinal)) return true;
                 await Task.Delay(100, ct);
             }
@@ -155,6 +160,16 @@ public sealed class RealUfwNamespaceTests(ITestOutputHelper output)
         }, ct);
         Assert.True(banned, $"{attacker} was not banned after a brute force in auth.log");
     }
+
+    /// <summary>One request to the agent's loopback API from inside the PBX host; the body of the answer is the output.</summary>
+    private static Task<RunResult> ApiAsync(NetnsLab lab, string method, string path, string? json, CancellationToken ct) =>
+        lab.PbxAsync(ct, "/usr/bin/python3", "-c", """
+            import sys, urllib.request
+            method, url, body = sys.argv[1], sys.argv[2], sys.argv[3]
+            data = body.encode() if body else None
+            request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+            print(urllib.request.urlopen(request, timeout=10).read().decode())
+            """, method, ApiUrl + path, json ?? "");
 
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, CancellationToken ct)
     {
