@@ -9,11 +9,13 @@ namespace Watchdog.Agent.Security;
 /// <summary>
 /// Runs the ban pipeline: restores bans at start, lifts expired ones, and feeds it from sshd (auth.log,
 /// or the journal where auth.log does not exist), from AMI security events, and optionally from
-/// Asterisk's security log.
+/// Asterisk's security log. The sources write to <paramref name="failures"/> (the <see cref="ProviderTrafficFilter"/>
+/// in front of <paramref name="bans"/>, so a trunk provider's requests are never counted as failures).
 /// </summary>
 public sealed class SecurityService(
     SecuritySettings settings,
     BanManager bans,
+    IAuthFailureSink failures,
     AmiClient client,
     IProcessRunner runner,
     TimeProvider time,
@@ -23,12 +25,12 @@ public sealed class SecurityService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await bans.StartAsync(stoppingToken).ConfigureAwait(false);
-        using var subscription = client.Subscribe(new AmiSecurityEventSource(bans, time));
+        using var subscription = client.Subscribe(new AmiSecurityEventSource(failures, time));
         var tasks = new List<Task> { Guard(bans.RunExpiryLoopAsync(stoppingToken), null, stoppingToken), SshAsync(stoppingToken) };
         if (settings.AsteriskSecurityLogPath is { Length: > 0 } securityLog)
         {
             var tailer = Tailer(securityLog);
-            tasks.Add(Guard(new AsteriskSecurityLogSource(tailer, bans, time).RunAsync(stoppingToken), tailer, stoppingToken));
+            tasks.Add(Guard(new AsteriskSecurityLogSource(tailer, failures, time).RunAsync(stoppingToken), tailer, stoppingToken));
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
@@ -38,9 +40,9 @@ public sealed class SecurityService(
         if (File.Exists(settings.AuthLogPath) || !File.Exists(settings.Journal.JournalctlPath))
         {
             var tailer = Tailer(settings.AuthLogPath);
-            return Guard(new SshAuthLogSource(tailer, bans, time).RunAsync(ct), tailer, ct);
+            return Guard(new SshAuthLogSource(tailer, failures, time).RunAsync(ct), tailer, ct);
         }
-        return Guard(new JournalSshSource(settings.Journal, runner, bans, time, loggers.CreateLogger<JournalSshSource>()).RunAsync(ct), null, ct);
+        return Guard(new JournalSshSource(settings.Journal, runner, failures, time, loggers.CreateLogger<JournalSshSource>()).RunAsync(ct), null, ct);
     }
 
     private LogTailer Tailer(string path) =>

@@ -103,7 +103,14 @@ public static class AgentHost
         if (settings.Security.Enabled)
         {
             services.AddSingleton(settings.Security);
-            services.AddSingleton(sp => IpWhitelist.Create(settings.Security.Whitelist));
+            // The trunk providers' ranges are configured once (Diagnosis:Trunks:Providers): never banned, and their
+            // unmatched requests are a diagnosis, not failures.
+            var providers = settings.Diagnosis.Trunks.Providers
+                .SelectMany(p => (p.Ranges ?? []).Select(r => new ProviderNetwork(p.Endpoint, System.Net.IPNetwork.Parse(r)))).ToList();
+            services.AddSingleton(sp => IpWhitelist.Create(settings.Security.Whitelist, providerRanges: providers.Select(p => p.Range.ToString())));
+            services.AddSingleton<ProviderRequestQueue>();
+            services.AddSingleton<IAuthFailureSink>(sp => new ProviderTrafficFilter(providers, sp.GetRequiredService<BanManager>(),
+                sp.GetRequiredService<ProviderRequestQueue>(), sp.GetRequiredService<ILogger<ProviderTrafficFilter>>()));
             services.AddSingleton(sp => new BanStateStore(settings.Security.Bans.StatePath, sp.GetRequiredService<ILogger<BanStateStore>>()));
             services.AddSingleton<SecurityMetrics>();
             services.AddSingleton<IAttackAlertSink>(sp => new AttackAlertPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<ActionLog>()));

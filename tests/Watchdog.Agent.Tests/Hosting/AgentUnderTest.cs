@@ -38,7 +38,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     public string MessagesLog { get; }
     public string AuthLog { get; }
-    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null)
+    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null, Action<IServiceCollection>? services = null)
     {
         var work = Directory.CreateTempSubdirectory("watchdog-agent-");
         var messagesLog = Path.Combine(work.FullName, "messages");
@@ -71,6 +71,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
             Firewall = pending.Firewall,
             ServiceManager = pending.Service,
             ConsoleLogging = false,
+            ConfigureServices = services,
         });
         await app.StartAsync();
         var agent = new AgentUnderTest(sim, app, work, messagesLog, authLog);
