@@ -10,6 +10,19 @@ namespace Watchdog.Agent.Diagnosis;
 /// </summary>
 public static class ProviderRangeAudit
 {
+    /// <summary>Reads pjsip.conf from <see cref="DoctorOptions.ConfigDirectory"/> and audits it against <see cref="TrunkDiagnosisOptions.Providers"/> (for <c>check-config</c>).</summary>
+    public static async Task<IReadOnlyList<DoctorFinding>> CheckAsync(DiagnosisSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Trunks.Providers.Count == 0)
+        {
+            return [];
+        }
+
+        var pjsip = await AsteriskConfig.LoadAsync(settings.Doctor.ConfigDirectory, "pjsip.conf", cancellationToken).ConfigureAwait(false);
+        return Audit(pjsip, settings.Trunks.Providers);
+    }
+
     /// <summary>Findings for every provider with ranges (none when <paramref name="pjsip"/> is missing: the pjsip audit says so).</summary>
     public static IReadOnlyList<DoctorFinding> Audit(AsteriskConfig? pjsip, IReadOnlyList<ProviderRanges> providers)
     {

@@ -90,3 +90,21 @@ public sealed class DoctorProviderRangeTests
         Assert.Equal("In pjsip.conf [mango-identify] add: match=81.88.88.0/24", finding.Fix);
     }
 }
+
+public sealed class ProviderRangeCheckTests
+{
+    [Fact(Timeout = 10_000)]
+    public async Task Check_reads_pjsip_conf_from_the_doctor_directory()
+    {
+        using var fixtures = new DoctorFixtures();
+        var settings = new DiagnosisSettings
+        {
+            Doctor = new DoctorOptions { ConfigDirectory = fixtures.Directory },
+            Trunks = new TrunkDiagnosisOptions { Providers = [new ProviderRanges("mango", ["81.88.86.0/24"])] },
+        };
+
+        var finding = Assert.Single(await ProviderRangeAudit.CheckAsync(settings, CancellationToken.None));
+        Assert.Equal(FindingSeverity.Ok, finding.Severity);
+        Assert.Empty(await ProviderRangeAudit.CheckAsync(new DiagnosisSettings(), CancellationToken.None));
+    }
+}
