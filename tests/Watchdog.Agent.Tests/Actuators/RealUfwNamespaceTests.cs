@@ -132,7 +132,7 @@ public sealed class RealUfwNamespaceTests(ITestOutputHelper output)
 
     private static async Task WaitForAgentAsync(NetnsLab lab, CancellationToken ct)
     {
-        if (!await EventuallyAsync(async () => (await lab.PbxAsync(ct, Watchdog(["bans", "list", "--url", ApiUrl]))).ExitCode == 0, ct))
+        if (!await EventuallyAsync(async () => (await ApiAsync(lab, "GET", "/api/bans", null, ct)).ExitCode == 0, ct))
         {
             throw new TimeoutException("the agent's API did not come up inside the PBX host");
         }
