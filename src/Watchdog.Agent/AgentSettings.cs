@@ -48,6 +48,10 @@ public sealed record AgentSettings
         // replacing it; a configured list must be exactly what the file says.
         if (ConfiguredList(config, "Security:Whitelist:Networks") is { } networks)
             security = security with { Whitelist = security.Whitelist with { Networks = networks } };
+        else if (config.GetSection("Diagnosis:Trunks:Providers").GetChildren().Any())
+            // The providers' ranges are whitelisted from Diagnosis:Trunks:Providers, their one home; the default
+            // Networks (the same ranges, for configurations without providers) would be a second copy.
+            security = security with { Whitelist = security.Whitelist with { Networks = [] } };
         if (ConfiguredList(config, "Security:Journal:Units") is { } units)
             security = security with { Journal = security.Journal with { Units = units } };
         var settings = new AgentSettings

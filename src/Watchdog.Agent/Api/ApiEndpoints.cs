@@ -6,6 +6,7 @@ using Prometheus;
 using Watchdog.Agent.Metrics;
 using Watchdog.Agent.Security;
 using Watchdog.Agent.State;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Api;
 
@@ -59,8 +60,26 @@ public static class ApiEndpoints
             if (bans is null) return Disabled();
             if (!System.Net.IPAddress.TryParse(request.Address, out var address))
                 return Results.Problem($"'{request.Address}' is not an IP address", statusCode: 400);
-            var result = await bans.BanAsync(address, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Fleet == true, ctx.RequestAborted);
+            if (request.DurationSeconds is { } s && !(s > 0 && double.IsFinite(s)))
+                return Results.Problem($"durationSeconds must be a positive number (was {s})", statusCode: 400);
+            // Capped here as well as in BanAsync, so a huge number cannot overflow TimeSpan.
+            var duration = request.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, bans.Options.MaxBanTime.TotalSeconds)) : (TimeSpan?)null;
+            var result = await bans.BanAsync(address, duration, request.Fleet == true, ctx.RequestAborted);
             return Results.Json(result);
+        });
+        endpoints.MapGet("/api/bans/whitelist", () =>
+            bans is null
+                ? Disabled()
+                : Results.Json(new WhitelistDocument(
+                    [.. bans.Whitelist.Networks.Select(n => n.ToString())], bans.Whitelist.IncludesHostAddresses,
+                    [.. bans.Whitelist.Addresses.Select(a => a.ToString())])));
+        endpoints.MapGet("/api/bans/failures", async (HttpContext ctx) =>
+        {
+            if (bans is null) return Disabled();
+            var options = bans.Options;
+            var pending = await bans.ListFailuresAsync(ctx.RequestAborted);
+            return Results.Json(pending.Select(p => new FailureDocument(p.Address, AttackSourceLabel.Of(p.Source), p.Failures,
+                options.MaxRetry, (long)options.FindTime.TotalSeconds, p.LastFailureAt)).ToList());
         });
         endpoints.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
         {
@@ -72,5 +91,12 @@ public static class ApiEndpoints
     }
 }
 
-/// <summary>The body of <c>POST /api/bans</c>; <paramref name="Fleet"/> publishes the manual ban to the fleet.</summary>
+/// <summary>The body of <c>POST /api/bans</c>; <c>durationSeconds</c> is capped at <c>Security:Bans:MaxBanTime</c>;
+/// <paramref name="Fleet"/> publishes the manual ban to the fleet.</summary>
 public sealed record BanRequest(string Address, double? DurationSeconds, bool? Fleet = null);
+
+/// <summary><c>GET /api/bans/whitelist</c>: networks never banned (loopback, configured, providers), and this host's addresses.</summary>
+public sealed record WhitelistDocument(IReadOnlyList<string> Networks, bool IncludeHostAddresses, IReadOnlyList<string> HostAddresses);
+
+/// <summary>One row of <c>GET /api/bans/failures</c>: an address with failures within the find time and no ban yet.</summary>
+public sealed record FailureDocument(string Address, string Source, int Failures, int MaxRetry, long FindTimeSeconds, DateTimeOffset LastFailureAt);

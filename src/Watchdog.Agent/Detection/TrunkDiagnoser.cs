@@ -11,7 +11,7 @@ namespace Watchdog.Agent.Detection;
 /// <summary>
 /// Explains trunk trouble seen in Asterisk's log with the exact configuration fix: a provider's request that
 /// matched no endpoint (the identify lacks its address) and RTP timeouts that the NAT or firewall set-up
-/// explains. Call from one loop at a time.
+/// explains. Called from the messages-log loop and from the provider-request loop; one gate orders them.
 /// </summary>
 public sealed class TrunkDiagnoser(
     DiagnosisSettings settings,
@@ -28,6 +28,7 @@ public sealed class TrunkDiagnoser(
     private AsteriskConfig? _pjsip;
     private DateTimeOffset _pjsipReadAt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastNoAudioCheck = DateTimeOffset.MinValue;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
     /// A request matched no endpoint. When its source is in a provider's range or at/near a trunk's known address,
@@ -37,6 +38,19 @@ public sealed class TrunkDiagnoser(
     public async Task<Alert?> OnUnmatchedAsync(UnmatchedRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await OnUnmatchedCoreAsync(request, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Alert?> OnUnmatchedCoreAsync(UnmatchedRequest request, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var pjsip = await PjsipAsync(now, ct).ConfigureAwait(false);
         if (TrunkOf(request.Address, pjsip) is not { } trunk)
@@ -76,6 +90,19 @@ public sealed class TrunkDiagnoser(
     /// </summary>
     /// <returns>The alert published, or null.</returns>
     public async Task<Alert?> OnRtpTimeoutAsync(string endpoint, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await OnRtpTimeoutCoreAsync(endpoint, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<Alert?> OnRtpTimeoutCoreAsync(string endpoint, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (now - _lastNoAudioCheck < settings.Trunks.NoAudioCheckInterval)

@@ -28,7 +28,7 @@ public static class DiagnosisServiceCollectionExtensions
         services.AddSingleton(settings);
         services.TryAddSingleton<IHostAddressProvider, NetworkInterfaceAddressProvider>();
         services.AddSingleton(sp => new DoctorAudit(settings.Doctor, sp.GetRequiredService<IProcessRunner>(),
-            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>()));
+            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>(), settings.Trunks.Providers));
         services.AddSingleton<DiagnosisAlerts>();
 
         var periodic = false;
@@ -64,6 +64,7 @@ public static class DiagnosisServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrunkDiagnoser>>(), sp.GetService<PbxStateStore>()));
         services.AddHostedService(sp => new TrunkLogService(log, sp.GetRequiredService<TrunkDiagnoser>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => new ProviderRequestDiagnosisService(sp.GetService<Security.ProviderRequestQueue>(), sp.GetRequiredService<TrunkDiagnoser>()));
         if (settings.Evidence.Enabled)
         {
             services.TryAddSingleton<IAsteriskCli>(sp => new AmiAsteriskCli(sp.GetRequiredService<AmiClient>(), sp.GetRequiredService<ILogger<AmiAsteriskCli>>()));

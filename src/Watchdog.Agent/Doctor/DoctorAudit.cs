@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Sources;
+using Watchdog.Agent.Diagnosis;
 
 namespace Watchdog.Agent.Doctor;
 
 /// <summary>
 /// The configuration doctor: reads pjsip.conf, manager.conf and rtp.conf from <see cref="DoctorOptions.ConfigDirectory"/>,
 /// asks ufw for its status through <see cref="IProcessRunner"/>, and returns every finding with its fix.
-/// It only reads; it never changes the configuration or the firewall.
+/// It only reads; it never changes the configuration or the firewall. With <paramref name="providers"/>
+/// (<c>Diagnosis:Trunks:Providers</c>) it also holds the trunks' identify ranges against them.
 /// </summary>
-public sealed class DoctorAudit(DoctorOptions options, IProcessRunner processes, IHostAddressProvider hostAddresses, ILogger<DoctorAudit> logger)
+public sealed class DoctorAudit(DoctorOptions options, IProcessRunner processes, IHostAddressProvider hostAddresses, ILogger<DoctorAudit> logger,
+    IReadOnlyList<ProviderRanges>? providers = null)
 {
     /// <summary>Runs every check.</summary>
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
@@ -21,6 +24,7 @@ public sealed class DoctorAudit(DoctorOptions options, IProcessRunner processes,
         var rtp = await AsteriskConfig.LoadAsync(directory, "rtp.conf", cancellationToken).ConfigureAwait(false);
 
         findings.AddRange(PjsipAudit.Audit(pjsip, hostAddresses.GetAddresses(), options));
+        findings.AddRange(ProviderRangeAudit.Audit(pjsip, providers ?? []));
         findings.AddRange(ManagerAudit.Audit(manager, options.ManagerUser));
         var (rtpFindings, range) = RtpAudit.Audit(rtp);
         findings.AddRange(rtpFindings);

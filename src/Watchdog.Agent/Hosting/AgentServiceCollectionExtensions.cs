@@ -44,7 +44,7 @@ public static class AgentServiceCollectionExtensions
         services.AddWatchdogAlerting(settings.Alerting);
         services.AddWatchdogActuators(settings.Actuators, settings.Security.Ufw, settings.Healing.Service, overrides.Firewall, overrides.ServiceManager);
         services.AddWatchdogHealing(settings.Healing);
-        services.AddWatchdogSecurity(settings.Security);
+        services.AddWatchdogSecurity(settings.Security, settings.Diagnosis.Trunks.Providers);
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddWatchdogFleet(settings.Fleet);
         services.AddWatchdogApi(settings.Actuators);

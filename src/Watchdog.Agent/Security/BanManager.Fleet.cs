@@ -43,7 +43,7 @@ public sealed partial class BanManager
         ArgumentNullException.ThrowIfNull(address);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         address = IpLiteral.Normalize(address);
-        if (_whitelist.Contains(address))
+        if (Whitelist.Contains(address))
         {
             LogMessages.Audit(_logger, "ban", address.ToString(), AttackSourceLabel.Of(source), "fleet:" + origin, "whitelisted", until);
             return BanResult.Whitelisted;
@@ -64,16 +64,12 @@ public sealed partial class BanManager
                 return BanResult.AlreadyBanned;
             }
 
-            if (until - now > _options.MaxBanTime)
+            if (until - now > _policy.Options.MaxBanTime)
             {
-                until = now + _options.MaxBanTime;
+                until = now + _policy.Options.MaxBanTime;
             }
 
-            var outcome = await _firewall.BlockAsync(address, $"fleet {origin} {reason} until {until:yyyy-MM-ddTHH:mm}Z", cancellationToken).ConfigureAwait(false);
-            var outcomeLabel = RemediationMetrics.OutcomeLabel(outcome);
-            _remediations.Count("ban", "fleet", outcomeLabel);
-            LogMessages.Audit(_logger, "ban", ip, AttackSourceLabel.Of(source), "fleet:" + origin + ":" + reason, outcomeLabel, until);
-            if (outcome == FirewallOutcome.Failed)
+            if (!await _firewall.BlockAsync(address, source, "fleet", until, cancellationToken).ConfigureAwait(false))
             {
                 return BanResult.Failed;
             }

@@ -6,28 +6,22 @@ using Watchdog.Agent.Detection;
 namespace Watchdog.Agent.Security;
 
 /// <summary>
-/// The ban pipeline: per-address sliding window (<see cref="BanOptions.MaxRetry"/> failures within
-/// <see cref="BanOptions.FindTime"/>) → firewall ban for <see cref="BanOptions.BanTime"/>, multiplied by
-/// <see cref="BanOptions.RepeatFactor"/> for each earlier offence (capped); a global failure-rate spike alert;
-/// whitelisted addresses never banned; bans persisted and restored; manual ban/unban/list for operators.
-/// Every ban and unban is an audit log event (id 5001) and an <see cref="AttackAlert"/>.
+/// The ban pipeline: failures → <see cref="BanPolicy"/> (sliding window, repeat-offender ban length, whitelist,
+/// spikes) → <see cref="BanFirewall"/> (the ufw calls, counted and audited) → <see cref="BanStateStore"/> (bans
+/// survive restarts); manual ban/unban/list for operators. Every ban and unban is an audit log event (id 5001) and
+/// an <see cref="AttackAlert"/>. One gate orders everything, so the policy and the ban table need no locks of their own.
 /// </summary>
 public sealed partial class BanManager : IAuthFailureSink
 {
-    private readonly BanOptions _options;
-    private readonly IpWhitelist _whitelist;
-    private readonly IFirewall _firewall;
+    private readonly BanPolicy _policy;
+    private readonly BanFirewall _firewall;
     private readonly BanStateStore _store;
     private readonly IAttackAlertSink _alerts;
     private readonly SecurityMetrics _metrics;
-    private readonly RemediationMetrics _remediations;
     private readonly TimeProvider _time;
     private readonly ILogger<BanManager> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<IPAddress, Queue<DateTimeOffset>> _windows = [];
     private readonly Dictionary<string, BanEntry> _bans = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, OffenceHistory> _offenders = new(StringComparer.Ordinal);
-    private readonly FailureSpikeDetector _spikes;
 
     /// <summary>Creates the manager; call <see cref="StartAsync"/> before feeding failures.</summary>
     public BanManager(
@@ -48,17 +42,20 @@ public sealed partial class BanManager : IAuthFailureSink
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        _options = options;
-        _whitelist = whitelist;
-        _firewall = firewall;
+        _policy = new BanPolicy(options, whitelist);
+        _firewall = new BanFirewall(firewall, remediations, logger);
         _store = store;
         _alerts = alerts;
         _metrics = metrics;
-        _remediations = remediations;
         _time = time;
         _logger = logger;
-        _spikes = new FailureSpikeDetector(options.SpikeFailuresPerMinute, options.SpikeAlertCooldown);
     }
+
+    /// <summary>The settings in force (for the API: <c>MaxRetry</c>, <c>FindTime</c>, <c>MaxBanTime</c>).</summary>
+    public BanOptions Options => _policy.Options;
+
+    /// <summary>The addresses never banned (for <c>GET /api/bans/whitelist</c>).</summary>
+    public IpWhitelist Whitelist => _policy.Whitelist;
 
     /// <summary>
     /// Loads the state file; lifts bans that expired while we were down and re-applies the live ones. ufw skips
@@ -72,12 +69,7 @@ public sealed partial class BanManager : IAuthFailureSink
         try
         {
             _bans.Clear();
-            _offenders.Clear();
-            foreach (var (address, history) in state.Offenders)
-            {
-                _offenders[address] = history;
-            }
-
+            _policy.RestoreOffenders(state.Offenders);
             var now = _time.GetUtcNow();
             int restored = 0, lifted = 0;
             foreach (var entry in state.Bans)
@@ -88,7 +80,7 @@ public sealed partial class BanManager : IAuthFailureSink
                 }
 
                 _bans[entry.Address] = entry;
-                if (entry.Until <= now || _whitelist.Contains(address))
+                if (entry.Until <= now || _policy.IsWhitelisted(address))
                 {
                     if (await UnbanCoreAsync(address, entry, entry.Until <= now ? "expired" : "whitelisted", cancellationToken).ConfigureAwait(false))
                     {
@@ -98,10 +90,7 @@ public sealed partial class BanManager : IAuthFailureSink
                     continue;
                 }
 
-                var outcome = await _firewall.BlockAsync(address, $"{AttackSourceLabel.Of(entry.Source)} restore", cancellationToken).ConfigureAwait(false);
-                _remediations.Count("ban", "restore", RemediationMetrics.OutcomeLabel(outcome));
-                LogMessages.Audit(_logger, "ban", entry.Address, AttackSourceLabel.Of(entry.Source), "restore",
-                    RemediationMetrics.OutcomeLabel(outcome), entry.Until);
+                await _firewall.RestoreAsync(address, entry, cancellationToken).ConfigureAwait(false);
                 restored++;
             }
 
@@ -126,50 +115,27 @@ public sealed partial class BanManager : IAuthFailureSink
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_spikes.Record(now))
+            if (_policy.RecordForSpike(now))
             {
                 spike = new AttackAlert(AttackAlertKind.FailureSpike, now,
-                    $"{_spikes.FailuresLastMinute} failed logins in the last minute (threshold {_options.SpikeFailuresPerMinute})",
-                    FailuresPerMinute: _spikes.FailuresLastMinute);
-                LogMessages.FailureSpike(_logger, _spikes.FailuresLastMinute, _options.SpikeFailuresPerMinute);
+                    $"{_policy.FailuresLastMinute} failed logins in the last minute (threshold {_policy.Options.SpikeFailuresPerMinute})",
+                    FailuresPerMinute: _policy.FailuresLastMinute);
+                LogMessages.FailureSpike(_logger, _policy.FailuresLastMinute, _policy.Options.SpikeFailuresPerMinute);
             }
 
-            if (_whitelist.Contains(address))
+            switch (_policy.OnFailure(address, failure.Source, now, _bans.ContainsKey(address.ToString())))
             {
-                LogMessages.WhitelistedFailure(_logger, address.ToString(), AttackSourceLabel.Of(failure.Source), failure.Kind);
-                return;
-            }
+                case FailureVerdict.Whitelisted:
+                    LogMessages.WhitelistedFailure(_logger, address.ToString(), AttackSourceLabel.Of(failure.Source), failure.Kind);
+                    break;
+                case FailureVerdict.Ban:
+                    var reason = AttackSourceLabel.Of(failure.Source) + "_bruteforce";
+                    if (await BanCoreAsync(address, failure.Source, reason, null, true, cancellationToken).ConfigureAwait(false) == BanResult.Banned)
+                    {
+                        _policy.Forget(address);
+                    }
 
-            if (_bans.ContainsKey(address.ToString()))
-            {
-                return;
-            }
-
-            if (!_windows.TryGetValue(address, out var window))
-            {
-                if (_windows.Count >= _options.MaxTrackedAddresses)
-                {
-                    PruneWindows(now);
-                }
-
-                window = new Queue<DateTimeOffset>(_options.MaxRetry);
-                _windows[address] = window;
-            }
-
-            while (window.Count > 0 && now - window.Peek() >= _options.FindTime)
-            {
-                window.Dequeue();
-            }
-
-            window.Enqueue(now);
-            if (window.Count >= _options.MaxRetry)
-            {
-                var reason = AttackSourceLabel.Of(failure.Source) + "_bruteforce";
-                var result = await BanCoreAsync(address, failure.Source, reason, null, true, cancellationToken).ConfigureAwait(false);
-                if (result == BanResult.Banned)
-                {
-                    _windows.Remove(address);
-                }
+                    break;
             }
         }
         finally
@@ -182,7 +148,12 @@ public sealed partial class BanManager : IAuthFailureSink
         }
     }
 
-    /// <summary>Bans <paramref name="address"/> by hand (for <c>watchdog bans add</c>); whitelisted addresses are refused.</summary>
+    /// <summary>
+    /// Bans <paramref name="address"/> by hand (for <c>watchdog bans add</c>); whitelisted addresses are refused.
+    /// <paramref name="duration"/> is capped at <see cref="BanOptions.MaxBanTime"/>. An address banned already with
+    /// a <paramref name="duration"/> gets that duration from now (<see cref="BanResult.Updated"/>): its one firewall
+    /// rule stays, only the expiry changes.
+    /// </summary>
     /// <param name="address">The address.</param>
     /// <param name="duration">Ban length; null for the configured (growing) ban time.</param>
     /// <param name="fleet">Also offer the ban to the fleet (<see cref="IBanObserver"/>).</param>
@@ -196,17 +167,30 @@ public sealed partial class BanManager : IAuthFailureSink
             throw new ArgumentOutOfRangeException(nameof(duration), "A ban must last a positive time.");
         }
 
-        if (_whitelist.Contains(address))
+        if (_policy.IsWhitelisted(address))
         {
             return BanResult.Whitelisted;
         }
 
+        duration = duration is { } requested ? _policy.Cap(requested) : null;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _bans.ContainsKey(address.ToString())
-                ? BanResult.AlreadyBanned
-                : await BanCoreAsync(address, AttackSource.Manual, "manual", duration, fleet, cancellationToken).ConfigureAwait(false);
+            if (!_bans.TryGetValue(address.ToString(), out var existing))
+            {
+                return await BanCoreAsync(address, AttackSource.Manual, "manual", duration, fleet, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (duration is not { } length)
+            {
+                return BanResult.AlreadyBanned;
+            }
+
+            var until = _time.GetUtcNow() + length;
+            _bans[existing.Address] = existing with { Until = until };
+            LogMessages.BanExtended(_logger, existing.Address, existing.Until, until);
+            await SaveAsync(cancellationToken).ConfigureAwait(false);
+            return BanResult.Updated;
         }
         finally
         {
@@ -251,6 +235,20 @@ public sealed partial class BanManager : IAuthFailureSink
         }
     }
 
+    /// <summary>Addresses with failures within the find time but no ban yet, most failures first (like <c>fail2ban-client status</c>).</summary>
+    public async Task<IReadOnlyList<PendingFailures>> ListFailuresAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _policy.Pending(_time.GetUtcNow());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Lifts every ban whose time is up; returns how many were lifted.</summary>
     public async Task<int> LiftExpiredAsync(CancellationToken cancellationToken)
     {
@@ -283,7 +281,7 @@ public sealed partial class BanManager : IAuthFailureSink
     /// <summary>Calls <see cref="LiftExpiredAsync"/> every <see cref="BanOptions.ExpiryCheckInterval"/> until cancelled.</summary>
     public async Task RunExpiryLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.ExpiryCheckInterval, _time);
+        using var timer = new PeriodicTimer(_policy.Options.ExpiryCheckInterval, _time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             await LiftExpiredAsync(cancellationToken).ConfigureAwait(false);
@@ -291,37 +289,26 @@ public sealed partial class BanManager : IAuthFailureSink
     }
 
     /// <summary>Ban length for the next offence of <paramref name="address"/>, given its history.</summary>
-    public TimeSpan NextBanTime(string address, DateTimeOffset now, out int offence)
-    {
-        offence = _offenders.TryGetValue(address, out var history) && now - history.LastBanAt <= _options.RepeatOffenderMemory
-            ? history.Offences + 1
-            : 1;
-        var ticks = _options.BanTime.Ticks * Math.Pow(_options.RepeatFactor, Math.Min(offence - 1, 64));
-        return ticks >= _options.MaxBanTime.Ticks ? _options.MaxBanTime : TimeSpan.FromTicks((long)ticks);
-    }
+    public TimeSpan NextBanTime(string address, DateTimeOffset now, out int offence) => _policy.NextBanTime(address, now, out offence);
 
     private async Task<BanResult> BanCoreAsync(IPAddress address, AttackSource source, string reason, TimeSpan? duration, bool fleet, CancellationToken cancellationToken)
     {
         var ip = address.ToString();
         var now = _time.GetUtcNow();
-        var length = NextBanTime(ip, now, out var offence);
+        var length = _policy.NextBanTime(ip, now, out var offence);
         if (duration is { } requested)
         {
             length = requested;
         }
 
         var until = now + length;
-        var outcome = await _firewall.BlockAsync(address, $"{reason} until {until:yyyy-MM-ddTHH:mm}Z", cancellationToken).ConfigureAwait(false);
-        var outcomeLabel = RemediationMetrics.OutcomeLabel(outcome);
-        _remediations.Count("ban", reason, outcomeLabel);
-        LogMessages.Audit(_logger, "ban", ip, AttackSourceLabel.Of(source), reason, outcomeLabel, until);
-        if (outcome == FirewallOutcome.Failed)
+        if (!await _firewall.BlockAsync(address, source, reason, until, cancellationToken).ConfigureAwait(false))
         {
             return BanResult.Failed;
         }
 
         var entry = _bans[ip] = new BanEntry(ip, source, reason, now, until, offence) { Fleet = fleet };
-        _offenders[ip] = new OffenceHistory(offence, now);
+        _policy.RecordOffence(ip, offence, now);
         NotifyBanned(entry);
         _metrics.Banned(source);
         _metrics.SetActiveBans(_bans.Count);
@@ -333,11 +320,7 @@ public sealed partial class BanManager : IAuthFailureSink
 
     private async Task<bool> UnbanCoreAsync(IPAddress address, BanEntry entry, string reason, CancellationToken cancellationToken)
     {
-        var outcome = await _firewall.UnblockAsync(address, cancellationToken).ConfigureAwait(false);
-        var outcomeLabel = RemediationMetrics.OutcomeLabel(outcome);
-        _remediations.Count("unban", reason, outcomeLabel);
-        LogMessages.Audit(_logger, "unban", entry.Address, AttackSourceLabel.Of(entry.Source), reason, outcomeLabel, entry.Until);
-        if (outcome == FirewallOutcome.Failed)
+        if (!await _firewall.UnblockAsync(address, entry, reason, cancellationToken).ConfigureAwait(false))
         {
             // Kept so the next expiry check tries again.
             return false;
@@ -351,49 +334,11 @@ public sealed partial class BanManager : IAuthFailureSink
         return true;
     }
 
-    private void PruneWindows(DateTimeOffset now)
+    private Task SaveAsync(CancellationToken cancellationToken) => _store.TrySaveAsync(new BanState
     {
-        foreach (var (address, window) in _windows)
-        {
-            if (window.Count == 0 || now - window.Last() >= _options.FindTime)
-            {
-                _windows.Remove(address);
-            }
-        }
-
-        // Still full of live attackers: forget the oldest half rather than grow without bound.
-        if (_windows.Count >= _options.MaxTrackedAddresses)
-        {
-            foreach (var address in _windows.OrderBy(w => w.Value.Last()).Take(_windows.Count / 2).Select(w => w.Key).ToList())
-            {
-                _windows.Remove(address);
-            }
-        }
-    }
-
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var state = new BanState
-        {
-            Bans = [.. _bans.Values.OrderBy(b => b.Address, StringComparer.Ordinal)],
-            Offenders = _offenders
-                .Where(o => now - o.Value.LastBanAt <= _options.RepeatOffenderMemory)
-                .ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal),
-        };
-        try
-        {
-            await _store.SaveAsync(state, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            LogMessages.BanStateSaveFailed(_logger, _store.Path, e.Message);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            LogMessages.BanStateSaveFailed(_logger, _store.Path, e.Message);
-        }
-    }
+        Bans = [.. _bans.Values.OrderBy(b => b.Address, StringComparer.Ordinal)],
+        Offenders = _policy.LiveOffenders(_time.GetUtcNow()),
+    }, cancellationToken);
 
     private async ValueTask OfferAsync(AttackAlert alert, CancellationToken cancellationToken)
     {

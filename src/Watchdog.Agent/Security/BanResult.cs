@@ -11,4 +11,6 @@ public enum BanResult
     Whitelisted,
     /// <summary>The firewall command failed; the ban is not recorded.</summary>
     Failed,
+    /// <summary>It was banned already; its expiry is now the requested duration from now (same firewall rule).</summary>
+    Updated,
 }

@@ -35,6 +35,26 @@ public sealed class BanStateStore(string path, ILogger<BanStateStore> logger)
         }
     }
 
+    /// <summary>
+    /// Saves like <see cref="SaveAsync"/> but logs a failure to write instead of throwing: a full disk or a read-only
+    /// directory must not stop a ban (the firewall rule is in place; only its memory across restarts is lost).
+    /// </summary>
+    public async Task TrySaveAsync(BanState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            LogMessages.BanStateSaveFailed(logger, Path, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            LogMessages.BanStateSaveFailed(logger, Path, e.Message);
+        }
+    }
+
     /// <summary>Replaces the file with <paramref name="state"/> atomically.</summary>
     public async Task SaveAsync(BanState state, CancellationToken cancellationToken)
     {

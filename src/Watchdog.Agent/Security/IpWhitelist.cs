@@ -14,12 +14,25 @@ public sealed class IpWhitelist
     /// <summary>Builds the list from networks and single addresses (e.g. this host's, from <see cref="IHostAddressProvider"/>).</summary>
     public IpWhitelist(IEnumerable<IPNetwork> networks, IEnumerable<IPAddress> addresses)
     {
-        _networks = [.. Loopback, .. networks];
+        _networks = [.. Loopback, .. networks.Distinct()];
         _addresses = [.. addresses.Select(IpLiteral.Normalize)];
     }
 
-    /// <summary>From options; <paramref name="hostAddresses"/> defaults to this machine's interface addresses when enabled.</summary>
-    public static IpWhitelist Create(WhitelistOptions options, IEnumerable<IPAddress>? hostAddresses = null)
+    /// <summary>Every network never banned: loopback, the configured networks and the trunk providers' ranges.</summary>
+    public IReadOnlyList<IPNetwork> Networks => _networks;
+
+    /// <summary>Single addresses never banned (this host's own, when <see cref="IncludesHostAddresses"/>).</summary>
+    public IReadOnlyList<IPAddress> Addresses => [.. _addresses.OrderBy(a => a.AddressFamily).ThenBy(a => a.ToString(), StringComparer.Ordinal)];
+
+    /// <summary>True when this host's own addresses were added (<see cref="WhitelistOptions.IncludeHostAddresses"/>).</summary>
+    public bool IncludesHostAddresses { get; private init; }
+
+    /// <summary>
+    /// From options and the trunk providers' ranges (<c>Diagnosis:Trunks:Providers</c>, the one place they are
+    /// configured: a provider is never banned); <paramref name="hostAddresses"/> defaults to this machine's interface
+    /// addresses when enabled.
+    /// </summary>
+    public static IpWhitelist Create(WhitelistOptions options, IEnumerable<IPAddress>? hostAddresses = null, IEnumerable<string>? providerRanges = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -29,7 +42,11 @@ public sealed class IpWhitelist
         }
 
         var own = options.IncludeHostAddresses ? hostAddresses ?? new NetworkInterfaceAddressProvider().GetAddresses() : [];
-        return new IpWhitelist(options.Networks.Select(n => IPNetwork.Parse(n)), own);
+        var providers = (providerRanges ?? []).Select(r => IPNetwork.Parse(r));
+        return new IpWhitelist(options.Networks.Select(n => IPNetwork.Parse(n)).Concat(providers), own)
+        {
+            IncludesHostAddresses = options.IncludeHostAddresses,
+        };
     }
 
     /// <summary>True when <paramref name="address"/> (IPv4-mapped IPv6 counts as its IPv4) must never be banned.</summary>

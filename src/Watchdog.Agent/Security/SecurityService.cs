@@ -11,11 +11,14 @@ namespace Watchdog.Agent.Security;
 /// Runs the ban pipeline: restores bans at start, lifts expired ones, and feeds it from sshd (auth.log,
 /// or the journal where auth.log does not exist), from AMI security events, and optionally from
 /// Asterisk's security log. The sources write failures into one <see cref="AuthFailureChannel"/>; the ban
-/// policy consumes it here, on its own task, so no source (the AMI dispatch loop above all) waits for ufw.
+/// policy consumes it here, on its own task, so no source (the AMI dispatch loop above all) waits for ufw. The
+/// consumer hands each failure to <paramref name="failures"/> (the <see cref="ProviderTrafficFilter"/> in front of
+/// <paramref name="bans"/>, so a trunk provider's requests are never counted as failures).
 /// </summary>
 public sealed class SecurityService(
     SecuritySettings settings,
     BanManager bans,
+    IAuthFailureSink failures,
     AmiClient client,
     IProcessRunner runner,
     TimeProvider time,
@@ -25,33 +28,33 @@ public sealed class SecurityService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await bans.StartAsync(stoppingToken).ConfigureAwait(false);
-        var failures = new AuthFailureChannel();
-        using var subscription = client.Subscribe(new AmiSecurityEventSource(failures, time));
+        var queue = new AuthFailureChannel();
+        using var subscription = client.Subscribe(new AmiSecurityEventSource(queue, time));
         var tasks = new List<Task>
         {
-            Guard(DecideAsync(failures, stoppingToken), null, stoppingToken),
+            Guard(DecideAsync(queue, stoppingToken), null, stoppingToken),
             Guard(bans.RunExpiryLoopAsync(stoppingToken), null, stoppingToken),
-            SshAsync(failures, stoppingToken),
+            SshAsync(queue, stoppingToken),
         };
         if (settings.AsteriskSecurityLogPath is { Length: > 0 } securityLog)
         {
             var tailer = Tailer(securityLog);
-            tasks.Add(Guard(new AsteriskSecurityLogSource(tailer, failures, time).RunAsync(stoppingToken), tailer, stoppingToken));
+            tasks.Add(Guard(new AsteriskSecurityLogSource(tailer, queue, time).RunAsync(stoppingToken), tailer, stoppingToken));
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     /// <summary>The ban policy's loop: one failure at a time, in the order they were detected.</summary>
-    private async Task DecideAsync(AuthFailureChannel failures, CancellationToken ct)
+    private async Task DecideAsync(AuthFailureChannel queue, CancellationToken ct)
     {
         var logger = loggers.CreateLogger<SecurityService>();
         long reportedDrops = 0;
-        await foreach (var failure in failures.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var failure in queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            await bans.RecordFailureAsync(failure, ct).ConfigureAwait(false);
-            if (failures.Dropped != reportedDrops)
+            await failures.RecordFailureAsync(failure, ct).ConfigureAwait(false);
+            if (queue.Dropped != reportedDrops)
             {
-                reportedDrops = failures.Dropped;
+                reportedDrops = queue.Dropped;
                 LogMessages.AuthFailuresDropped(logger, reportedDrops);
             }
         }

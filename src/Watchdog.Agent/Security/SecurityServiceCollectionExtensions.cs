@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Detection;
 
 namespace Watchdog.Agent.Security;
 
@@ -12,14 +13,22 @@ public static class SecurityServiceCollectionExtensions
     /// Adds the whitelist, the ban state file, <see cref="BanManager"/> and <see cref="SecurityService"/>
     /// (auth.log or the journal, AMI security events, Asterisk's security log). Nothing when disabled.
     /// </summary>
-    public static IServiceCollection AddWatchdogSecurity(this IServiceCollection services, SecuritySettings settings)
+    /// <param name="services">The services.</param>
+    /// <param name="settings">The <c>Security</c> section.</param>
+    /// <param name="providers">The trunk providers (<c>Diagnosis:Trunks:Providers</c>, their one home): never banned, and their
+    /// unmatched requests are a diagnosis, not failures.</param>
+    public static IServiceCollection AddWatchdogSecurity(this IServiceCollection services, SecuritySettings settings, IEnumerable<Diagnosis.ProviderRanges> providers)
     {
         if (!settings.Enabled)
         {
             return services;
         }
         services.AddSingleton(settings);
-        services.AddSingleton(_ => IpWhitelist.Create(settings.Whitelist));
+        var ranges = providers.SelectMany(p => (p.Ranges ?? []).Select(r => new ProviderNetwork(p.Endpoint, System.Net.IPNetwork.Parse(r)))).ToList();
+        services.AddSingleton(_ => IpWhitelist.Create(settings.Whitelist, providerRanges: ranges.Select(p => p.Range.ToString())));
+        services.AddSingleton<ProviderRequestQueue>();
+        services.AddSingleton<IAuthFailureSink>(sp => new ProviderTrafficFilter(ranges, sp.GetRequiredService<BanManager>(),
+            sp.GetRequiredService<ProviderRequestQueue>(), sp.GetRequiredService<ILogger<ProviderTrafficFilter>>()));
         services.AddSingleton(sp => new BanStateStore(settings.Bans.StatePath, sp.GetRequiredService<ILogger<BanStateStore>>()));
         services.AddSingleton<SecurityMetrics>();
         services.AddSingleton<IAttackAlertSink>(sp => new AttackAlertPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<ActionLog>()));

@@ -33,7 +33,9 @@ public sealed class CheckConfigCommandTests : IDisposable
         var settings = AgentSettings.Bind(config, out var problems);
 
         Assert.Empty(problems);
-        Assert.Equal(["81.88.86.0/24", "81.88.88.0/24"], settings.Security.Whitelist.Networks);
+        // The provider's ranges live once, under Diagnosis:Trunks:Providers; the whitelist adds none of its own.
+        Assert.Empty(settings.Security.Whitelist.Networks);
+        Assert.Equal(["81.88.86.0/24", "81.88.88.0/24"], Assert.Single(settings.Diagnosis.Trunks.Providers).Ranges);
         Assert.Equal(["ssh.service", "sshd.service"], settings.Security.Journal.Units);
         Assert.Equal("http://127.0.0.1:9105", settings.Api.ListenUrl);
         Assert.Equal("asterisk.service", settings.Healing.Service.Unit);
@@ -94,6 +96,22 @@ public sealed class CheckConfigCommandTests : IDisposable
         Assert.Equal(["ssh.service"], configured.Security.Journal.Units);
         Assert.Equal(["81.88.86.0/24", "81.88.88.0/24"], absent.Security.Whitelist.Networks);
         Assert.Equal(["ssh.service", "sshd.service"], absent.Security.Journal.Units);
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Configured_providers_replace_the_default_whitelist_networks_so_their_ranges_are_configured_once()
+    {
+        var providersOnly = Bind(new() { ["Diagnosis:Trunks:Providers:0:Endpoint"] = "mango-trunk", ["Diagnosis:Trunks:Providers:0:Ranges:0"] = "81.88.90.0/24" });
+        var both = Bind(new()
+        {
+            ["Diagnosis:Trunks:Providers:0:Endpoint"] = "mango-trunk", ["Diagnosis:Trunks:Providers:0:Ranges:0"] = "81.88.90.0/24",
+            ["Security:Whitelist:Networks:0"] = "10.8.0.0/16",
+        });
+
+        Assert.Empty(providersOnly.Security.Whitelist.Networks);
+        Assert.Equal(["81.88.90.0/24"], Assert.Single(providersOnly.Diagnosis.Trunks.Providers).Ranges);
+        Assert.Equal(["10.8.0.0/16"], both.Security.Whitelist.Networks);
         await Task.CompletedTask;
     }
 

@@ -37,7 +37,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     public string MessagesLog { get; }
     public string AuthLog { get; }
-    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null)
+    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null, Action<IServiceCollection>? services = null)
     {
         var work = Directory.CreateTempSubdirectory("watchdog-agent-");
         var messagesLog = Path.Combine(work.FullName, "messages");
@@ -69,6 +69,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
             ListenUrl = "http://127.0.0.1:0",
             Firewall = pending.Firewall,
             ServiceManager = pending.Service,
+            ConfigureServices = services,
         });
         await app.StartAsync();
         var agent = new AgentUnderTest(sim, app, work, messagesLog, authLog);
