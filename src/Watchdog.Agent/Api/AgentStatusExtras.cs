@@ -7,7 +7,8 @@ namespace Watchdog.Agent.Api;
 
 /// <summary>Adds bans, recent actions, failure causes, SIP evidence and the dry-run flag to <c>/api/status</c>.</summary>
 public sealed class AgentStatusExtras(
-    ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null)
+    ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null,
+    MaintenanceMode? maintenance = null)
     : IStatusExtras
 {
     /// <inheritdoc />
@@ -18,13 +19,15 @@ public sealed class AgentStatusExtras(
         {
             Registrations = document.Registrations.Select(r =>
             {
-                var failure = r.Registered ? null : causes.Latest(r.Name);
-                return failure is null ? r : r with { LastFailureCause = failure.Cause, FailurePermanent = failure.Permanent };
+                // The last failure stays after recovery, with its time: "what was it?" is asked after the fact.
+                var failure = causes.LastEver(r.Name);
+                return failure is null ? r : r with { LastFailureCause = failure.Cause, FailurePermanent = failure.Permanent, LastFailureAt = failure.At };
             }).ToList(),
             Bans = banList.Select(b => new BanStatus(b.Address, b.Source.ToString().ToLowerInvariant(), b.Reason, b.BannedAt, b.Until, b.Offence)).ToList(),
             RecentActions = actions.Recent(),
             DryRun = actuators.DryRun,
             Evidence = evidence?.Latest ?? [],
+            Maintenance = maintenance?.Current ?? MaintenanceState.Off,
         };
     }
 }

@@ -94,6 +94,7 @@ public static class AgentWebHost
         });
         var evidence = endpoints.ServiceProvider.GetService<Diagnosis.SipEvidenceRecorder>();
         endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? []));
+        endpoints.MapWatchdogMaintenance();
         return endpoints;
     }
 }

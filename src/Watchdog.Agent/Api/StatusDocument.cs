@@ -17,6 +17,9 @@ public sealed record StatusDocument(
     /// <summary>Whether healing runs in dry-run (actions are logged, not done).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>The maintenance switch: <c>{ active, until, reason }</c>.</summary>
+    public Healing.MaintenanceState Maintenance { get; init; } = Healing.MaintenanceState.Off;
+
     /// <summary>The latest SIP trace captured per trunk after a failure (credentials masked).</summary>
     public IReadOnlyList<Diagnosis.TrunkEvidence> Evidence { get; init; } = [];
 
@@ -59,6 +62,9 @@ public sealed record RegistrationStatus(
 
     /// <summary>Whether Asterisk stopped retrying (it will not come back by itself).</summary>
     public bool? FailurePermanent { get; init; }
+
+    /// <summary>When <see cref="LastFailureCause"/> was last seen; kept after the registration recovered.</summary>
+    public DateTimeOffset? LastFailureAt { get; init; }
 }
 
 /// <summary>One active ban.</summary>

@@ -20,7 +20,8 @@ public sealed class HungAsteriskMonitor(
     RemediationRunner runner,
     IAlertPublisher alerts,
     TimeProvider time,
-    ILogger<HungAsteriskMonitor> logger)
+    ILogger<HungAsteriskMonitor> logger,
+    IActuatorGate? gate = null)
 {
     private DateTimeOffset? _actedForOutageStartingAt;
     private bool _downAlerted;
@@ -54,7 +55,7 @@ public sealed class HungAsteriskMonitor(
                 Details = new Dictionary<string, string> { ["seconds"] = ((int)outage.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             });
         }
-        if (!options.Enabled || !view.AmiEverLoggedIn || view.AmiDisconnectReason is nameof(AmiDisconnectReason.AuthenticationFailed) or nameof(AmiDisconnectReason.ProtocolError))
+        if (!options.Enabled || gate?.Paused == true || !view.AmiEverLoggedIn || view.AmiDisconnectReason is nameof(AmiDisconnectReason.AuthenticationFailed) or nameof(AmiDisconnectReason.ProtocolError))
         {
             return;
         }

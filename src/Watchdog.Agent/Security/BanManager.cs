@@ -27,6 +27,7 @@ public sealed class BanManager : IAuthFailureSink
     private readonly Dictionary<string, BanEntry> _bans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OffenceHistory> _offenders = new(StringComparer.Ordinal);
     private readonly FailureSpikeDetector _spikes;
+    private readonly Healing.IActuatorGate? _actuatorGate;
 
     /// <summary>Creates the manager; call <see cref="StartAsync"/> before feeding failures.</summary>
     public BanManager(
@@ -38,7 +39,8 @@ public sealed class BanManager : IAuthFailureSink
         SecurityMetrics metrics,
         RemediationMetrics remediations,
         TimeProvider time,
-        ILogger<BanManager> logger)
+        ILogger<BanManager> logger,
+        Healing.IActuatorGate? actuatorGate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -56,6 +58,7 @@ public sealed class BanManager : IAuthFailureSink
         _remediations = remediations;
         _time = time;
         _logger = logger;
+        _actuatorGate = actuatorGate;
         _spikes = new FailureSpikeDetector(options.SpikeFailuresPerMinute, options.SpikeAlertCooldown);
     }
 
@@ -160,7 +163,8 @@ public sealed class BanManager : IAuthFailureSink
             }
 
             window.Enqueue(now);
-            if (window.Count >= _options.MaxRetry)
+            // Maintenance pauses bans; the window keeps counting, so the next failure after it bans.
+            if (window.Count >= _options.MaxRetry && _actuatorGate?.Paused != true)
             {
                 var reason = AttackSourceLabel.Of(failure.Source) + "_bruteforce";
                 var result = await BanCoreAsync(address, failure.Source, reason, null, cancellationToken).ConfigureAwait(false);
@@ -251,6 +255,7 @@ public sealed class BanManager : IAuthFailureSink
     /// <summary>Lifts every ban whose time is up; returns how many were lifted.</summary>
     public async Task<int> LiftExpiredAsync(CancellationToken cancellationToken)
     {
+        if (_actuatorGate?.Paused == true) return 0; // maintenance: the firewall is left alone; expired bans go after it
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

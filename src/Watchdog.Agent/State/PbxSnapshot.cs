@@ -88,6 +88,9 @@ public sealed record RegistrationState(
     DateTimeOffset? LastChangeAt, string? LastErrorStatus, DateTimeOffset? LastErrorAt,
     ImmutableArray<RegistrationTransition> History)
 {
+    /// <summary>The auth section it registers with (<c>outbound_auth</c>), when listed.</summary>
+    public string OutboundAuth { get; init; } = "";
+
     /// <summary>Status is <c>Registered</c>.</summary>
     public bool IsRegistered => Status.Equals("Registered", StringComparison.OrdinalIgnoreCase);
 }

@@ -77,27 +77,9 @@ public static class AgentHost
                 sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<ILogger<UfwFirewall>>()));
 
         // Self-healing.
-        services.AddSingleton(settings.Healing);
-        services.AddSingleton(settings.Healing.Service);
-        services.AddSingleton<IAsteriskControl, AmiAsteriskControl>();
         if (host.ServiceManager is { } manager)
             services.AddSingleton(manager);
-        else
-            services.AddSingleton<IServiceManager, SystemctlServiceManager>();
-        services.AddSingleton<RemediationBudget>();
-        services.AddSingleton<RegistrationCauses>();
-        services.AddSingleton<RegistrationLadder>();
-        services.AddSingleton<HealingMetrics>();
-        services.AddSingleton(sp => new RemediationRunner(sp.GetRequiredService<IAsteriskControl>(), sp.GetRequiredService<IServiceManager>(),
-            sp.GetRequiredService<RemediationMetrics>(), sp.GetRequiredService<IAlertPublisher>(), time,
-            sp.GetRequiredService<ILogger<RemediationRunner>>(), sp.GetRequiredService<ActionLog>()));
-        services.AddSingleton<IPbxHealthSource, StatePbxHealthSource>();
-        services.AddSingleton<RegistrationHealer>();
-        services.AddSingleton<HungAsteriskMonitor>();
-        services.AddSingleton<RtpTimeoutMonitor>();
-        services.AddSingleton<GracefulRestarter>();
-        services.AddSingleton<EndpointAlerts>();
-        services.AddHostedService<HealingService>();
+        services.AddWatchdogHealing(settings.Healing, settings.Diagnosis.Doctor.ConfigDirectory);
 
         // Attacks and bans.
         if (settings.Security.Enabled)
@@ -109,13 +91,14 @@ public static class AgentHost
             services.AddSingleton<IAttackAlertSink>(sp => new AttackAlertPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<ActionLog>()));
             services.AddSingleton(sp => new BanManager(settings.Security.Bans, sp.GetRequiredService<IpWhitelist>(), sp.GetRequiredService<IFirewall>(),
                 sp.GetRequiredService<BanStateStore>(), sp.GetRequiredService<IAttackAlertSink>(), sp.GetRequiredService<SecurityMetrics>(),
-                sp.GetRequiredService<RemediationMetrics>(), time, sp.GetRequiredService<ILogger<BanManager>>()));
+                sp.GetRequiredService<RemediationMetrics>(), time, sp.GetRequiredService<ILogger<BanManager>>(), sp.GetService<IActuatorGate>()));
             services.AddHostedService<SecurityService>();
         }
         // Diagnosis: periodic DNS/TLS/process checks, trunk diagnoses from the log, SIP evidence on failures.
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
-            settings.Actuators, sp.GetService<BanManager>(), sp.GetService<Watchdog.Agent.Diagnosis.SipEvidenceRecorder>()));
+            settings.Actuators, sp.GetService<BanManager>(), sp.GetService<Watchdog.Agent.Diagnosis.SipEvidenceRecorder>(),
+            sp.GetService<MaintenanceMode>()));
 
         // Scheduled jobs.
         services.AddQuartz(q =>
@@ -136,6 +119,7 @@ public static class AgentHost
         MapBans(app);
         // Created at start so their metrics exist from the first scrape.
         _ = app.Services.GetRequiredService<HealingMetrics>();
+        _ = app.Services.GetRequiredService<MaintenanceAlerts>();
         _ = app.Services.GetService<SecurityMetrics>();
         return app;
     }
