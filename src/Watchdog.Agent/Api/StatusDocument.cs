@@ -36,7 +36,7 @@ public sealed record StatusDocument(
                     r.History.Select(h => new TransitionStatus(h.At, h.From, h.To)).ToList()))
                 .ToList(),
             s.Endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
-                .Select(e => new EndpointStatus(e.Name, e.IsReachable, e.DeviceState, active.GetValueOrDefault(e.Name),
+                .Select(e => new EndpointStatus(e.Name, e.Reachability, e.DeviceState, active.GetValueOrDefault(e.Name),
                     PbxMetrics.ContactLabels(e).Select(c => new ContactStatus(c.Label, c.Contact.Uri, c.Contact.Status,
                         c.Contact.RoundtripUsec is { } rtt ? rtt / 1000.0 : null)).ToList()))
                 .ToList(),
@@ -73,8 +73,8 @@ public sealed record BanStatus(string Address, string Source, string Reason, Dat
 /// <summary>One registration status change.</summary>
 public sealed record TransitionStatus(DateTimeOffset At, string From, string To);
 
-/// <summary>One endpoint, its reachability and contacts.</summary>
-public sealed record EndpointStatus(string Name, bool Reachable, string DeviceState, int ActiveChannels, IReadOnlyList<ContactStatus> Contacts);
+/// <summary>One endpoint, its reachability (null: nothing to reach — no contact, or no qualify result yet) and contacts.</summary>
+public sealed record EndpointStatus(string Name, bool? Reachable, string DeviceState, int ActiveChannels, IReadOnlyList<ContactStatus> Contacts);
 
 /// <summary>One contact; <paramref name="RoundtripMs"/> when reachable.</summary>
 public sealed record ContactStatus(string Label, string Uri, string Status, double? RoundtripMs);
