@@ -39,6 +39,7 @@ public static class HealingServiceCollectionExtensions
             sp.GetRequiredService<ILogger<RemediationRunner>>(), sp.GetRequiredService<ActionLog>()));
         services.AddSingleton<IPbxHealthSource, StatePbxHealthSource>();
         services.AddSingleton<RegistrationHealer>();
+        services.AddSingleton<AsteriskConsoleProbe>();
         services.AddSingleton<HungAsteriskMonitor>();
         services.AddSingleton<AsteriskServiceMonitor>();
         services.AddSingleton<RtpTimeoutMonitor>();

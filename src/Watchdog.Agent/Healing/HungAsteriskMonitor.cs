@@ -10,7 +10,9 @@ namespace Watchdog.Agent.Healing;
 /// shared budget. A service that is down is systemd's to restart; the agent only alerts. So does it when
 /// the fault is on our side — AMI never worked since the agent started (wrong host, port or user), or
 /// Asterisk refused our login or spoke something that is not AMI: restarting Asterisk would not help, and
-/// a wrong password must never be able to restart the PBX.
+/// a wrong password must never be able to restart the PBX. Silence from an endpoint that spoke AMI earlier
+/// in this run (pings unanswered, then no banner on reconnect) is a hang; a second opinion,
+/// <c>asterisk -rx</c> on the control socket with its own short timeout, vetoes the restart when it answers.
 /// </summary>
 public sealed class HungAsteriskMonitor(
     HealingOptions options,
@@ -21,7 +23,8 @@ public sealed class HungAsteriskMonitor(
     IAlertPublisher alerts,
     TimeProvider time,
     ILogger<HungAsteriskMonitor> logger,
-    IActuatorGate? gate = null)
+    IActuatorGate? gate = null,
+    AsteriskConsoleProbe? console = null)
 {
     private DateTimeOffset? _actedForOutageStartingAt;
     private bool _downAlerted;
@@ -61,6 +64,12 @@ public sealed class HungAsteriskMonitor(
         }
         if (!await service.IsActiveAsync(ct).ConfigureAwait(false))
         {
+            return;
+        }
+        if (console is not null && await console.AnswersAsync(ct).ConfigureAwait(false) == true)
+        {
+            // The control socket answers: Asterisk's core works, only AMI does not. A restart would drop calls for that.
+            LogMessages.ConsoleAnswers(logger);
             return;
         }
         LogMessages.AsteriskHung(logger, outage.TotalSeconds);

@@ -35,6 +35,9 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "Asterisk's unit is {State}")]
     public static partial void AsteriskServiceDown(ILogger logger, string state);
 
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "AMI is silent but 'asterisk -rx' answers: not restarting Asterisk for an AMI-only fault")]
+    public static partial void ConsoleAnswers(ILogger logger);
+
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "{Action} did not heal {Target} within its wait (cause {Cause})")]
     public static partial void ActionDidNotHeal(ILogger logger, string action, string target, string cause);
 

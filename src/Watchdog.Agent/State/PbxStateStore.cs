@@ -82,8 +82,10 @@ public sealed class PbxStateStore
                 _journal = null;
                 _resyncGeneration++;
             }
-            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason)
+            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason
+                && !(disconnectReason == "ConnectFailed" && ami.LastDisconnectReason is "ServerShutdown" or "PingTimeout" or "NoBanner"))
             {
+                // The most informative reason of the outage stays: "shut down cleanly" or "hung" is not replaced by "refused".
                 // Still down, for a new reason (e.g. refused, then the login rejected): keep the outage's start.
                 ami = ami with { LastDisconnectReason = disconnectReason };
             }
