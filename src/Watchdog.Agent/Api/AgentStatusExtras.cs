@@ -8,7 +8,7 @@ namespace Watchdog.Agent.Api;
 /// <summary>Adds bans, recent actions, failure causes, SIP evidence and the dry-run flag to <c>/api/status</c>.</summary>
 public sealed class AgentStatusExtras(
     ActionLog actions, RegistrationCauses causes, ActuatorOptions actuators, BanManager? bans = null, Diagnosis.SipEvidenceRecorder? evidence = null,
-    MaintenanceMode? maintenance = null)
+    MaintenanceMode? maintenance = null, Ami.AmiClient? ami = null)
     : IStatusExtras
 {
     /// <inheritdoc />
@@ -17,6 +17,7 @@ public sealed class AgentStatusExtras(
         var banList = bans is null ? [] : await bans.ListBansAsync(ct).ConfigureAwait(false);
         return document with
         {
+            Ami = ami is null ? document.Ami : document.Ami with { Endpoint = ami.Endpoint, NextAttemptAt = document.Ami.State == "connected" ? null : ami.NextAttemptAt },
             Registrations = document.Registrations.Select(r =>
             {
                 // The last failure stays after recovery, with its time: "what was it?" is asked after the fact.

@@ -17,6 +17,12 @@ public sealed record StatusDocument(
     /// <summary>Whether healing runs in dry-run (actions are logged, not done).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>True while AMI is down and the PBX data (registrations, endpoints, channels) is last-known, not current.</summary>
+    public bool Stale { get; init; }
+
+    /// <summary>How old the last-known PBX data is (seconds since AMI went down); null while current.</summary>
+    public double? StaleSeconds { get; init; }
+
     /// <summary>The maintenance switch: <c>{ active, until, reason }</c>.</summary>
     public Healing.MaintenanceState Maintenance { get; init; } = Healing.MaintenanceState.Off;
 
@@ -42,12 +48,23 @@ public sealed record StatusDocument(
                 .ToList(),
             new ChannelsStatus(s.Channels.Count,
                 active.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => PbxMetrics.EndpointLabel(a.Key), a => a.Value)),
-            s.LastResyncAt);
+            s.LastResyncAt)
+        {
+            Stale = !s.Ami.Connected && s.LastResyncAt is not null,
+            StaleSeconds = !s.Ami.Connected && s.LastResyncAt is not null && s.Ami.Since is { } down ? Math.Max(0, (now - down).TotalSeconds) : null,
+        };
     }
 }
 
 /// <summary>AMI link: <c>connected</c> or <c>down</c>; while down, everything else is last-known.</summary>
-public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconnects, string? LastDisconnectReason, double? LastEventAgeSeconds);
+public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconnects, string? LastDisconnectReason, double? LastEventAgeSeconds)
+{
+    /// <summary>Where AMI is (<c>host:port</c>).</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>While down: when the next connection attempt is due.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
 
 /// <summary>Asterisk version and uptime.</summary>
 public sealed record AsteriskStatus(string? Version, DateTimeOffset? StartedAt, double? UptimeSeconds);

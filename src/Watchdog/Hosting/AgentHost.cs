@@ -98,7 +98,7 @@ public static class AgentHost
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
             settings.Actuators, sp.GetService<BanManager>(), sp.GetService<Watchdog.Agent.Diagnosis.SipEvidenceRecorder>(),
-            sp.GetService<MaintenanceMode>()));
+            sp.GetService<MaintenanceMode>(), sp.GetService<AmiClient>()));
 
         // Scheduled jobs.
         services.AddQuartz(q =>
