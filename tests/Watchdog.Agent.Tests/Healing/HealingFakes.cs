@@ -29,7 +29,17 @@ internal sealed class FakeAsteriskControl : IAsteriskControl
 internal sealed class FakeServiceManager : IServiceManager
 {
     public bool Active { get; set; } = true;
+    public string State { get; set; } = "active";
     public int Restarts;
+    public int Starts;
+
+    public Task<string> StateAsync(CancellationToken ct) => Task.FromResult(Active ? "active" : State);
+
+    public Task<ActionOutcome> ResetFailedAndStartAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref Starts);
+        return Task.FromResult(ActionOutcome.Success);
+    }
 
     public Task<bool> IsActiveAsync(CancellationToken ct) => Task.FromResult(Active);
 
