@@ -55,6 +55,12 @@ public sealed class AmiClient : IAsyncDisposable
     /// <summary>The AMI banner of the current session, if any.</summary>
     public string? Banner => _connection?.Banner;
 
+    /// <summary>Where AMI is, as <c>host:port</c>.</summary>
+    public string Endpoint => $"{_options.Host}:{_options.Port}";
+
+    /// <summary>When the next connection attempt is due, while disconnected and waiting; null otherwise.</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
     /// <summary>Events dropped because the observers fell behind, since creation.</summary>
     public long DroppedEvents => _dispatcher.Dropped;
 
@@ -232,7 +238,9 @@ public sealed class AmiClient : IAsyncDisposable
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Disconnected, reason, ended.Message), ct).ConfigureAwait(false);
                 var delay = wait ?? _backoff.DelayFor(attempt++);
                 LogMessages.ReconnectScheduled(_logger, (long)delay.TotalMilliseconds, attempt);
+                NextAttemptAt = _time.GetUtcNow() + delay;
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                NextAttemptAt = null;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

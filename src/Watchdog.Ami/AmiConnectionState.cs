@@ -36,6 +36,8 @@ public enum AmiDisconnectReason
     LoginTimeout,
     /// <summary>We logged off or were stopped.</summary>
     ClientClosed,
+    /// <summary>TCP was accepted but nothing came within the connect timeout: no banner at all (a frozen or deadlocked Asterisk).</summary>
+    NoBanner,
 }
 
 /// <summary>A change of connection state, delivered to observers in order with the events.</summary>

@@ -14,7 +14,7 @@ namespace Watchdog.Simulator;
 /// go unreachable, calls that come and go or die of RTP timeout, security events, a cut mid-frame,
 /// garbage, a hung core, and a restart (Shutdown, then refused connections for a while).
 /// </summary>
-public sealed class AmiSimulator : IAsyncDisposable
+public sealed partial class AmiSimulator : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<SimulatorSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<string, string> _users = new(StringComparer.Ordinal);
@@ -52,6 +52,15 @@ public sealed class AmiSimulator : IAsyncDisposable
 
     /// <summary>When set, <c>Ping</c> goes unanswered: Asterisk's core is hung but the socket is open.</summary>
     public bool IgnorePings { get; set; }
+
+    /// <summary>
+    /// A frozen Asterisk (<c>kill -STOP</c>, a deadlock): the kernel still accepts connections, but nothing is
+    /// ever sent — no banner to new sessions, no reply to anything on existing ones.
+    /// </summary>
+    public bool Frozen { get; set; }
+
+    /// <summary>Retry a failed registration every retry interval as Asterisk does (log line and <c>Registry</c> each time).</summary>
+    public bool RetriesLikeAsterisk { get; set; }
 
     /// <summary>Where to append Asterisk-style <c>messages</c> log lines (registration failures, RTP timeouts); null for none.</summary>
     public string? MessagesLogPath { get; set; }
@@ -141,60 +150,13 @@ public sealed class AmiSimulator : IAsyncDisposable
         Broadcast(AmiWire.Event("PeerStatus", "system,all").Add("ChannelType", "PJSIP").Add("Peer", "PJSIP/" + endpoint).Add("PeerStatus", status), "system");
         Broadcast(AmiWire.Event("ContactStatus", "system,all").Add("URI", c.Uri).Add("ContactStatus", status).Add("AOR", c.Aor)
             .Add("EndpointName", endpoint).Add("RoundtripUsec", (c.RoundtripUsec ?? 0).ToString(CultureInfo.InvariantCulture)), "system");
+        Broadcast(AmiWire.Event("DeviceStateChange", "call,all").Add("Device", "PJSIP/" + endpoint)
+            .Add("State", status == "Unreachable" ? "UNAVAILABLE" : "NOT_INUSE"), "call");
         if (status is "Reachable" or "Unreachable")
         {
             AppendLog("VERBOSE", "res_pjsip/pjsip_options.c",
                 $"Contact {c.Aor}/{c.Uri} is now {status}.  RTT: {(c.RoundtripUsec ?? 0) / 1000.0:0.000} msec");
         }
-    }
-
-    // ---- scripting: calls ---------------------------------------------------------------------
-
-    /// <summary>An inbound call on <paramref name="from"/> bridged to <paramref name="to"/>: two channels, Newchannel and Newstate Up.</summary>
-    public SimCall StartCall(string from = "mango-trunk", string to = "elevenlabs-trunk", string callerId = "+79161234567")
-    {
-        var now = _time.GetUtcNow();
-        var epoch = now.ToUnixTimeSeconds();
-        var a = NewChannel(from, epoch, null, callerId, now);
-        var b = NewChannel(to, epoch, a.Linkedid, "<unknown>", now);
-        var bridge = Guid.NewGuid().ToString();
-        lock (Pbx.Gate)
-        {
-            a.BridgeId = b.BridgeId = bridge;
-            b.Application = "AppDial";
-            Pbx.Channels.Add(a);
-            Pbx.Channels.Add(b);
-            Pbx.ProcessedCalls++;
-        }
-        Broadcast(ChannelEvent("Newchannel", a), "call");
-        Broadcast(ChannelEvent("Newchannel", b), "call");
-        foreach (var ch in new[] { b, a })
-        {
-            ch.State = 6;
-            ch.StateDesc = "Up";
-            Broadcast(ChannelEvent("Newstate", ch), "call");
-        }
-        return new SimCall(a.Name, b.Name, a.Endpoint, b.Endpoint);
-    }
-
-    /// <summary>Ends a call normally (cause 16 on both legs).</summary>
-    public void Hangup(SimCall call, int cause = 16, string causeText = "Normal Clearing")
-    {
-        HangupChannel(call.CallerChannel, cause, causeText);
-        HangupChannel(call.CalleeChannel, 16, "Normal Clearing");
-    }
-
-    /// <summary>
-    /// The caller leg dies of RTP timeout, as Asterisk reports it: the log line
-    /// <c>Disconnecting channel '…' for lack of audio RTP activity in N seconds</c>, then a Hangup with
-    /// cause 44 on that leg and 16 on the other.
-    /// </summary>
-    public void RtpTimeout(SimCall call, int seconds = 8)
-    {
-        AppendLog("NOTICE", "res_pjsip_sdp_rtp.c", $"Disconnecting channel '{call.CallerChannel}' for lack of audio RTP activity in {seconds} seconds");
-        Broadcast(AmiWire.Event("SoftHangupRequest", "call,all").Add("Channel", call.CallerChannel).Add("Cause", "44"), "call");
-        HangupChannel(call.CallerChannel, 44, "Requested channel not available");
-        HangupChannel(call.CalleeChannel, 16, "Normal Clearing");
     }
 
     // ---- scripting: security and faults -------------------------------------------------------
@@ -281,6 +243,11 @@ public sealed class AmiSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopListeningAsync().ConfigureAwait(false);
+        lock (_retries)
+        {
+            foreach (var timer in _retries.Values) timer.Dispose();
+            _retries.Clear();
+        }
         foreach (var s in _sessions.Keys)
         {
             await s.DisposeAsync().ConfigureAwait(false);
@@ -299,173 +266,21 @@ public sealed class AmiSimulator : IAsyncDisposable
     internal string UnixTimestamp() =>
         (_time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0).ToString("0.000000", CultureInfo.InvariantCulture);
 
+    internal string SecondsSinceReload() =>
+        ((long)(_time.GetUtcNow() - Pbx.ReloadedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);
+
     internal string UptimeSeconds() =>
         ((long)(_time.GetUtcNow() - Pbx.StartedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The built-in answers, from the model. Several messages for event lists.</summary>
-    internal IEnumerable<AmiWire> Answer(string action, AmiMessage m, string? id)
-    {
-        lock (Pbx.Gate)
-        {
-            switch (action.ToLowerInvariant())
-            {
-                case "corestatus": return [PbxReplies.CoreStatus(Pbx, id)];
-                case "coresettings": return [PbxReplies.CoreSettings(Pbx, id)];
-                case "pjsipshowregistrationsoutbound": return [.. PbxReplies.RegistrationsOutbound(Pbx, id)];
-                case "pjsipshowendpoints": return [.. PbxReplies.Endpoints(Pbx, id)];
-                case "pjsipshowcontacts": return [.. PbxReplies.Contacts(Pbx, id)];
-                case "coreshowchannels": return [.. PbxReplies.Channels(Pbx, id, _time.GetUtcNow())];
-                case "pjsipshowendpoint":
-                    return PbxReplies.Endpoint(Pbx, m["Endpoint"], id) is { } detail
-                        ? [.. detail]
-                        : [AmiWire.Response("Error", id).Raw($"Message: Unable to retrieve endpoint {m["Endpoint"]}\n\r\n")];
-                case "pjsipregister":
-                    return Reregister(m["Registration"], id);
-                case "moduleload" when string.Equals(m["LoadType"], "reload", StringComparison.OrdinalIgnoreCase):
-                    return ReloadModule(m["Module"], id, "Module reloaded.");
-                case "reload":
-                    return ReloadModule(m["Module"], id, "Module Reloaded");
-                case "command":
-                    return [Command(m["Command"] ?? "", id)];
-                default:
-                    return [AmiWire.Response("Error", id).Add("Message", $"Invalid/unknown command: {action}. Use Action: ListCommands to show available commands.")];
-            }
-        }
-    }
-
-    private IEnumerable<AmiWire> Reregister(string? name, string? id)
-    {
-        var r = Pbx.Registrations.FirstOrDefault(x => x.Name == name);
-        if (r is null)
-        {
-            return [AmiWire.Response("Error", id).Add("Message", $"Unable to retrieve registration entry {name}")];
-        }
-        // Asterisk answers first, then sends Unregistered and the outcome of the new REGISTER.
-        _ = Task.Run(() =>
-        {
-            SetRegistrationStatus(r.Name, "Unregistered");
-            AttemptRegistration(r, permanent: false);
-        });
-        return [AmiWire.Response("Success", id).Add("Message", "Reregistration sent")];
-    }
-
-    private IEnumerable<AmiWire> ReloadModule(string? module, string? id, string message)
-    {
-        var name = module ?? "";
-        if (!name.StartsWith("res_pjsip", StringComparison.Ordinal) && name != "")
-        {
-            return [AmiWire.Response("Error", id).Add("Message", "Module not loaded")];
-        }
-        Pbx.ReloadedAt = _time.GetUtcNow();
-        _ = Task.Run(() =>
-        {
-            Broadcast(AmiWire.Event("Reload", "system,all").Add("Module", name).Add("Status", "0"), "system");
-            foreach (var r in Pbx.Registrations.ToArray())
-            {
-                if (r.Status != "Registered")
-                {
-                    AttemptRegistration(r, permanent: false);
-                }
-            }
-        });
-        return [AmiWire.Response("Success", id).Add("Message", message)];
-    }
-
-    private AmiWire Command(string command, string? id)
-    {
-        var reply = AmiWire.Response("Success", id).Add("Message", "Command output follows");
-        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        switch (string.Join(' ', words))
-        {
-            case "module reload res_pjsip.so":
-            case "module reload res_pjsip":
-                ReloadModule("res_pjsip.so", null, "");
-                return reply.Add("Output", "Module 'res_pjsip.so' reloaded successfully.");
-            case "core restart when convenient":
-            case "core restart gracefully":
-            case "core restart now":
-                _ = Task.Run(() => RestartAsync(TimeSpan.FromMilliseconds(300)));
-                return reply;
-            case "pjsip show registrations":
-                reply.Add("Output", "").Add("Output", " <Registration/ServerURI..............................>  <Auth....................>  <Status.......>")
-                    .Add("Output", "==========================================================================================").Add("Output", "");
-                foreach (var r in Pbx.Registrations)
-                {
-                    reply.Add("Output", $" {r.Name + "/" + r.ServerUri,-55} {r.OutboundAuth,-27} {r.Status}");
-                }
-                return reply.Add("Output", "").Add("Output", $"Objects found: {Pbx.Registrations.Count}").Add("Output", "");
-            case "core show version":
-                return reply.Add("Output", $"Asterisk {Pbx.AsteriskVersion} built by root @ sim on a x86_64 running Linux");
-            default:
-                return reply.Add("Output", $"No such command '{command}' (type 'core show help {command}' for other possible commands)");
-        }
-    }
-
-    private void AttemptRegistration(SimRegistration r, bool permanent)
-    {
-        switch (r.Registrar)
-        {
-            case RegistrarBehaviour.Accepts:
-                SetRegistrationStatus(r.Name, "Registered");
-                break;
-            case RegistrarBehaviour.Forbids:
-                AppendLog("WARNING", "res_pjsip_outbound_registration.c", permanent
-                    ? $"Fatal response '403' received from '{r.ServerUri}' on registration attempt to '{r.ClientUri}', stopping outbound registration"
-                    : $"403 Forbidden fatal response received from '{r.ServerUri}' on registration attempt to '{r.ClientUri}', retrying in '15' seconds");
-                SetRegistrationStatus(r.Name, "Rejected");
-                break;
-            case RegistrarBehaviour.Silent:
-                AppendLog("WARNING", "res_pjsip_outbound_registration.c", permanent
-                    ? $"Maximum retries reached when attempting outbound registration to '{r.ServerUri}' with client '{r.ClientUri}', stopping registration attempt"
-                    : $"No response received from '{r.ServerUri}' on registration attempt to '{r.ClientUri}', retrying in '15'");
-                SetRegistrationStatus(r.Name, "Rejected");
-                break;
-        }
-    }
-
-    private void HangupChannel(string channel, int cause, string causeText)
-    {
-        SimChannel? ch;
-        lock (Pbx.Gate)
-        {
-            ch = Pbx.Channels.FirstOrDefault(c => c.Name == channel);
-            if (ch is null)
-            {
-                return;
-            }
-            Pbx.Channels.Remove(ch);
-        }
-        Broadcast(ChannelEvent("Hangup", ch).Add("Cause", cause.ToString(CultureInfo.InvariantCulture)).Add("Cause-txt", causeText), "call");
-    }
-
-    private SimChannel NewChannel(string endpoint, long epoch, string? linkedid, string callerId, DateTimeOffset now)
-    {
-        var uniqueid = $"{epoch}.{Interlocked.Increment(ref _uniqueCounter) - 1}";
-        return new SimChannel
-        {
-            Name = $"PJSIP/{endpoint}-{Interlocked.Increment(ref _channelCounter) - 1:x8}",
-            Endpoint = endpoint,
-            Uniqueid = uniqueid,
-            Linkedid = linkedid ?? uniqueid,
-            Context = Pbx.Endpoints.FirstOrDefault(e => e.Name == endpoint)?.Context ?? "default",
-            CallerIdNum = callerId,
-            Created = now,
-            State = linkedid is null ? 4 : 0,
-            StateDesc = linkedid is null ? "Ring" : "Down",
-        };
-    }
-
-    private static AmiWire ChannelEvent(string name, SimChannel c) =>
-        AmiWire.Event(name, "call,all").Add("Channel", c.Name).Add("ChannelState", c.State.ToString(CultureInfo.InvariantCulture))
-            .Add("ChannelStateDesc", c.StateDesc).Add("CallerIDNum", c.CallerIdNum).Add("CallerIDName", "<unknown>")
-            .Add("ConnectedLineNum", "<unknown>").Add("ConnectedLineName", "<unknown>").Add("Language", "en").Add("AccountCode", "")
-            .Add("Context", c.Context).Add("Exten", c.Exten).Add("Priority", "1").Add("Uniqueid", c.Uniqueid).Add("Linkedid", c.Linkedid);
 
     private static AmiWire RegistryEvent(SimRegistration r, string status) =>
         AmiWire.Event("Registry", "system,all").Add("ChannelType", "PJSIP").Add("Username", r.ClientUri).Add("Domain", r.ServerUri).Add("Status", status);
 
     private void Broadcast(AmiWire ev, string eventClass)
     {
+        if (Frozen)
+        {
+            return; // a frozen Asterisk says nothing
+        }
         var bytes = ev.ToBytes();
         foreach (var s in _sessions.Keys)
         {

@@ -15,11 +15,11 @@ internal static class PbxReplies
             yield return new AmiWire().Add("Event", "OutboundRegistrationDetail").ActionId(id)
                 .Add("ObjectType", "registration").Add("ObjectName", r.Name).Add("MaxRetries", r.MaxRetries.ToString(CultureInfo.InvariantCulture))
                 .Add("ClientUri", r.ClientUri).Add("SecurityNegotiation", "no").Add("AuthRejectionPermanent", r.AuthRejectionPermanent ? "true" : "false")
-                .Add("ServerUri", r.ServerUri).Add("MaxRandomInitialDelay", "10").Add("SupportPath", "false").Add("RetryInterval", "15")
-                .Add("ContactHeaderParams", "").Add("Expiration", "120").Add("Transport", "transport-udp").Add("Line", "true")
-                .Add("ContactUser", "mango-in").Add("Endpoint", r.Endpoint).Add("UserAgent", "").Add("ForbiddenRetryInterval", "15")
-                .Add("OutboundAuth", r.OutboundAuth).Add("OutboundProxy", "").Add("FatalRetryInterval", "15").Add("SupportOutbound", "no")
-                .Add("Status", r.Status).Add("NextReg", r.Status == "Registered" ? "0" : "15");
+                .Add("ServerUri", r.ServerUri).Add("MaxRandomInitialDelay", "10").Add("SupportPath", "false").Add("RetryInterval", Num(r.RetryInterval))
+                .Add("ContactHeaderParams", "").Add("Expiration", Num(r.Expiration)).Add("Transport", "transport-udp").Add("Line", r.Line ? "true" : "false")
+                .Add("ContactUser", r.ContactUser).Add("Endpoint", r.Endpoint).Add("UserAgent", "").Add("ForbiddenRetryInterval", Num(r.ForbiddenRetryInterval))
+                .Add("OutboundAuth", r.OutboundAuth).Add("OutboundProxy", "").Add("FatalRetryInterval", Num(r.FatalRetryInterval)).Add("SupportOutbound", "no")
+                .Add("Status", r.Status).Add("NextReg", r.Status == "Registered" ? "0" : Num(r.RetryInterval));
             yield return new AmiWire().Add("Event", "AuthDetail").ActionId(id)
                 .Add("ObjectType", "auth").Add("ObjectName", r.OutboundAuth).Add("OauthSecret", "").Add("PasswordDigest", "")
                 .Add("SupportedAlgorithmsUas", "MD5").Add("RefreshToken", "").Add("Username", r.AuthUsername).Add("Md5Cred", "")
@@ -94,6 +94,23 @@ internal static class PbxReplies
         yield return ListComplete(id, "ContactListComplete", dynamic.Count);
     }
 
+    /// <summary><c>PJSIPShowAors</c>: one <c>AorList</c> per AOR, sorted by name, as Asterisk 22 lists them.</summary>
+    public static IEnumerable<AmiWire> Aors(SimulatedPbx pbx, string? id)
+    {
+        yield return ListStart(id, "A listing of AORs follows, presented as AorList events");
+        var aors = pbx.Endpoints.OrderBy(e => e.Aor, StringComparer.Ordinal).ToList();
+        foreach (var e in aors)
+        {
+            yield return new AmiWire().Add("Event", "AorList").ActionId(id).Add("ObjectType", "aor").Add("ObjectName", e.Aor)
+                .Add("MinimumExpiration", "60").Add("DefaultExpiration", "3600").Add("QualifyTimeout", "3.000000").Add("Qualify2xxOnly", "false")
+                .Add("Mailboxes", "").Add("SupportPath", "false").Add("RemoveUnavailable", "false").Add("VoicemailExtension", "")
+                .Add("MaxContacts", Num(e.MaxContacts)).Add("AuthenticateQualify", "false")
+                .Add("Contacts", string.Join(",", e.Contacts.Select(c => $"{c.Aor}/{c.Uri}"))).Add("MaximumExpiration", "7200")
+                .Add("QualifyFrequency", Num(e.QualifyFrequency)).Add("RemoveExisting", e.MaxContacts == 1 ? "true" : "false").Add("OutboundProxy", "");
+        }
+        yield return ListComplete(id, "AorListComplete", aors.Count);
+    }
+
     public static IEnumerable<AmiWire> Channels(SimulatedPbx pbx, string? id, DateTimeOffset now)
     {
         yield return ListStart(id, "Channels will follow");
@@ -126,11 +143,48 @@ internal static class PbxReplies
             .Add("CoreMaxFilehandles", "0").Add("CoreRealTimeEnabled", "No").Add("CoreCDRenabled", "Yes").Add("CoreHTTPenabled", "No")
             .Add("SoundsSearchCustomDir", "No");
 
+    // ---- single replies of actions (shapes from the captures) ----
+
+    public static AmiWire Message(string? id, string message) => AmiWire.Response("Success", id).Add("Message", message);
+
+    /// <summary><c>PJSIPRegister</c>'s answer, before the new REGISTER's outcome arrives as a <c>Registry</c> event.</summary>
+    public static AmiWire ReregistrationSent(string? id) => Message(id, "Reregistration sent");
+
+    public static AmiWire NoSuchRegistration(string? name, string? id) =>
+        AmiWire.Response("Error", id).Add("Message", $"Unable to retrieve registration entry {name}");
+
+    // Asterisk's quirk, kept: the message line ends in a bare LF.
+    public static AmiWire NoSuchEndpoint(string? name, string? id) =>
+        AmiWire.Response("Error", id).Raw($"Message: Unable to retrieve endpoint {name}\n\r\n");
+
+    public static AmiWire UnknownAction(string action, string? id) =>
+        AmiWire.Response("Error", id).Add("Message", $"Invalid/unknown command: {action}. Use Action: ListCommands to show available commands.");
+
+    public static AmiWire ModuleNotLoaded(string? id) => AmiWire.Response("Error", id).Add("Message", "Module not loaded");
+
+    /// <summary>The event after a module reload: <c>Module</c>, <c>Status: 0</c>.</summary>
+    public static AmiWire ReloadEvent(string module) => AmiWire.Event("Reload", "system,all").Add("Module", module).Add("Status", "0");
+
+    public static AmiWire CommandFollows(string? id) => Message(id, "Command output follows");
+
+    public static AmiWire ShowRegistrations(AmiWire reply, SimulatedPbx pbx)
+    {
+        reply.Add("Output", "").Add("Output", " <Registration/ServerURI..............................>  <Auth....................>  <Status.......>")
+            .Add("Output", "==========================================================================================").Add("Output", "");
+        foreach (var r in pbx.Registrations)
+        {
+            reply.Add("Output", $" {r.Name + "/" + r.ServerUri,-55} {r.OutboundAuth,-27} {r.Status}");
+        }
+        return reply.Add("Output", "").Add("Output", $"Objects found: {pbx.Registrations.Count}").Add("Output", "");
+    }
+
     public static string Rtt(SimContact c) =>
         c.Status == "Reachable" && c.RoundtripUsec is { } rtt ? rtt.ToString(CultureInfo.InvariantCulture) : "N/A";
 
     private static string DeviceState(SimEndpoint e, int active) =>
         e.Contacts.Count == 0 || e.Contacts.All(c => c.Status == "Unreachable") ? "Unavailable" : active > 0 ? "In use" : "Not in use";
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static AmiWire ListStart(string? id, string message) =>
         AmiWire.Response("Success", id).Add("EventList", "start").Add("Message", message);

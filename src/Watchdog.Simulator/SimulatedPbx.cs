@@ -24,6 +24,12 @@ public sealed class SimRegistration
     public string AuthUsername { get; init; } = "";
     public int MaxRetries { get; init; } = 100000;
     public bool AuthRejectionPermanent { get; init; }
+    public int RetryInterval { get; init; } = 15;
+    public int ForbiddenRetryInterval { get; init; } = 15;
+    public int FatalRetryInterval { get; init; } = 15;
+    public int Expiration { get; init; } = 120;
+    public bool Line { get; init; } = true;
+    public string ContactUser { get; init; } = "mango-in";
     /// <summary><c>Registered</c>, <c>Unregistered</c>, <c>Rejected</c> …</summary>
     public string Status { get; set; } = "Registered";
     public RegistrarBehaviour Registrar { get; set; } = RegistrarBehaviour.Accepts;
@@ -51,6 +57,10 @@ public sealed class SimEndpoint
     public string Auths { get; init; } = "";
     public string OutboundAuths { get; init; } = "";
     public int RtpTimeout { get; init; }
+    /// <summary>The AOR's <c>max_contacts</c> (1 for a phone that registers, 0 for a fixed contact).</summary>
+    public int MaxContacts { get; init; }
+    /// <summary>The AOR's <c>qualify_frequency</c> in seconds (0: not qualified).</summary>
+    public int QualifyFrequency { get; init; } = 60;
     public List<SimContact> Contacts { get; } = [];
 }
 
@@ -117,6 +127,42 @@ public sealed class SimulatedPbx
         {
             pbx.Endpoints.Add(new SimEndpoint { Name = ext, Aor = ext, Auths = ext + "-auth", Context = "from-internal" });
         }
+        return pbx;
+    }
+
+    /// <summary>
+    /// The operators' layout exactly as captured from Asterisk 22 (shared/ami-transcripts/seed-layout): the
+    /// outbound registration (retry and forbidden retry every 10 s), the provider trunk identified by IP with an
+    /// AOR that has <b>no contact</b>, the voice-AI trunk with a fixed qualified contact, and phone 6001 not registered.
+    /// </summary>
+    public static SimulatedPbx SeedLayout()
+    {
+        var pbx = new SimulatedPbx();
+        pbx.Registrations.Add(new SimRegistration
+        {
+            Name = "mango-registration",
+            ClientUri = "sip:mango-user@127.0.0.1:5070",
+            ServerUri = "sip:127.0.0.1:5070",
+            Endpoint = "",
+            OutboundAuth = "mango-auth",
+            AuthUsername = "mango-user",
+            Password = "mango-pass",
+            MaxRetries = 10000,
+            RetryInterval = 10,
+            ForbiddenRetryInterval = 10,
+            FatalRetryInterval = 0,
+            Expiration = 60,
+            Line = false,
+            ContactUser = "mango-user",
+        });
+        pbx.Endpoints.Add(new SimEndpoint { Name = "6001", Aor = "6001", Auths = "6001-auth", Context = "local", MaxContacts = 1, QualifyFrequency = 0 });
+        var elevenlabs = new SimEndpoint { Name = "elevenlabs-trunk", Aor = "elevenlabs-aor", Context = "from-elevenlabs", QualifyFrequency = 10 };
+        elevenlabs.Contacts.Add(new SimContact { Aor = "elevenlabs-aor", Uri = "sip:127.0.0.1:5080", Status = "Reachable", RoundtripUsec = 363 });
+        pbx.Endpoints.Add(elevenlabs);
+        pbx.Endpoints.Add(new SimEndpoint
+        {
+            Name = "mango-trunk", Aor = "mango-trunk-aor", Context = "from-mango", OutboundAuths = "mango-auth", RtpTimeout = 8, QualifyFrequency = 0,
+        });
         return pbx;
     }
 

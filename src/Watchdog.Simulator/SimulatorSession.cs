@@ -110,7 +110,10 @@ internal sealed class SimulatorSession : IAsyncDisposable
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         try
         {
-            Enqueue(Encoding.ASCII.GetBytes(_sim.Banner + "\r\n"));
+            if (!_sim.Frozen)
+            {
+                Enqueue(Encoding.ASCII.GetBytes(_sim.Banner + "\r\n"));
+            }
             while (!_closed.IsCancellationRequested)
             {
                 var result = await reader.ReadAsync(_closed.Token).ConfigureAwait(false);
@@ -143,7 +146,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
         var action = m["Action"] ?? "";
         var id = m["ActionID"];
         _sim.Record(m);
-        if (_sim.SilentActions.ContainsKey(action))
+        if (_sim.Frozen || _sim.SilentActions.ContainsKey(action))
         {
             return;
         }
@@ -212,7 +215,7 @@ internal sealed class SimulatorSession : IAsyncDisposable
         await SendAsync(AmiWire.Response("Success", id).Add("Message", "Authentication accepted")).ConfigureAwait(false);
         if (Wants("system"))
         {
-            await SendAsync(AmiWire.Event("FullyBooted", "system,all").Add("Uptime", _sim.UptimeSeconds()).Add("LastReload", _sim.UptimeSeconds())
+            await SendAsync(AmiWire.Event("FullyBooted", "system,all").Add("Uptime", _sim.UptimeSeconds()).Add("LastReload", _sim.SecondsSinceReload())
                 .Add("Status", "Fully Booted")).ConfigureAwait(false);
         }
         _sim.EmitSecurity("SuccessfulAuth", "AMI", user, RemoteAddress());

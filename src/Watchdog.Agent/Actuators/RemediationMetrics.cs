@@ -20,10 +20,10 @@ public sealed class RemediationMetrics
             new CounterConfiguration { LabelNames = ["action", "reason", "outcome"] });
     }
 
-    /// <summary>Creates the series of an action and reason at zero for every outcome, so the first one shows as an increase.</summary>
-    public void Prepare(string action, string reason)
+    /// <summary>Creates the series of an action and reason at zero for every outcome (<paramref name="outcomes"/>, or the firewall's), so the first one shows as an increase.</summary>
+    public void Prepare(string action, string reason, IReadOnlyList<string>? outcomes = null)
     {
-        foreach (var outcome in Outcomes)
+        foreach (var outcome in outcomes ?? Outcomes)
         {
             _remediations.WithLabels(action, reason, outcome);
         }

@@ -48,4 +48,28 @@ public sealed class SystemctlServiceManager(
         var result = await runner.RunAsync(spec, ct).ConfigureAwait(false);
         return result.Succeeded ? ActionOutcome.Success : ActionOutcome.Failed;
     }
+
+    public async Task<string> StateAsync(CancellationToken ct)
+    {
+        // is-active exits non-zero for every state but active; the state word on stdout is what matters.
+        var result = await runner.RunAsync(new ProcessSpec(options.SystemctlPath, ["is-active", options.Unit], actuators.CommandTimeout), ct)
+            .ConfigureAwait(false);
+        var word = result.StandardOutput.Trim();
+        return word.Length is > 0 and < 32 && word.All(char.IsAsciiLetterLower) ? word : "unknown";
+    }
+
+    public async Task<ActionOutcome> ResetFailedAndStartAsync(CancellationToken ct)
+    {
+        var reset = new ProcessSpec(options.SystemctlPath, ["reset-failed", options.Unit], actuators.CommandTimeout);
+        var start = new ProcessSpec(options.SystemctlPath, ["start", options.Unit], actuators.CommandTimeout);
+        if (actuators.DryRun)
+        {
+            LogMessages.ServiceDryRun(logger, reset.Display);
+            LogMessages.ServiceDryRun(logger, start.Display);
+            return ActionOutcome.DryRun;
+        }
+        await runner.RunAsync(reset, ct).ConfigureAwait(false); // a unit that is not failed makes it complain; start decides
+        var result = await runner.RunAsync(start, ct).ConfigureAwait(false);
+        return result.Succeeded ? ActionOutcome.Success : ActionOutcome.Failed;
+    }
 }

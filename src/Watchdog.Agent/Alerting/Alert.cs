@@ -41,6 +41,14 @@ public enum AlertKind
     TrunkNoAudio = 18,
     /// <summary>A SIP trace captured while a trunk failed.</summary>
     SipEvidence = 19,
+    /// <summary>Asterisk's service is down (systemd says failed or inactive).</summary>
+    AsteriskDown = 20,
+    /// <summary>Resolves <see cref="AsteriskDown"/>.</summary>
+    AsteriskUp = 21,
+    /// <summary>Maintenance: every actuator is paused.</summary>
+    MaintenanceOn = 22,
+    /// <summary>Resolves <see cref="MaintenanceOn"/>.</summary>
+    MaintenanceOff = 23,
 }
 
 /// <summary>How urgent an alert is.</summary>
@@ -57,12 +65,14 @@ public enum AlertSeverity
 /// <summary>How a healing action ended.</summary>
 public enum RemediationOutcome
 {
-    /// <summary>The action ran and the fault cleared.</summary>
+    /// <summary>The action ran and the fault cleared within its wait (healed).</summary>
     Succeeded = 1,
     /// <summary>The action ran and failed, or the fault stayed.</summary>
     Failed = 2,
     /// <summary>The action was not run (cooldown, dry run).</summary>
     Skipped = 3,
+    /// <summary>Asterisk accepted the command; whether it healed anything is told by the recovery.</summary>
+    Sent = 4,
 }
 
 /// <summary>
@@ -131,10 +141,13 @@ public static class AlertKinds
         AlertKind.EndpointReachable => AlertKind.EndpointUnreachable,
         AlertKind.RemediationCapCleared => AlertKind.RemediationCapReached,
         AlertKind.AmiUp => AlertKind.AmiDown,
+        AlertKind.AsteriskUp => AlertKind.AsteriskDown,
+        AlertKind.MaintenanceOff => AlertKind.MaintenanceOn,
         _ => null,
     };
 
     /// <summary>True when <paramref name="kind"/> is a problem that a later alert can resolve.</summary>
     public static bool IsResolvable(AlertKind kind) => kind is
-        AlertKind.RegistrationLost or AlertKind.EndpointUnreachable or AlertKind.RemediationCapReached or AlertKind.AmiDown;
+        AlertKind.RegistrationLost or AlertKind.EndpointUnreachable or AlertKind.RemediationCapReached or AlertKind.AmiDown
+        or AlertKind.AsteriskDown or AlertKind.MaintenanceOn;
 }

@@ -18,6 +18,11 @@ internal abstract class AlertTexts
 
     public abstract string More(int count);
 
+    private static string ActionPart(Alert a) => Detail(a, "action") is { Length: > 0 } action ? $" ({action})" : "";
+
+    private static string Detail(Alert a, string key, string fallback = "") =>
+        a.Details.TryGetValue(key, out var value) && value.Length > 0 ? value : fallback;
+
     private sealed class English : AlertTexts
     {
         public static readonly English Instance = new();
@@ -33,8 +38,9 @@ internal abstract class AlertTexts
             AlertKind.Ban => $"Banned: {a.Subject}",
             AlertKind.Remediation => a.Outcome switch
             {
-                RemediationOutcome.Succeeded => $"Remediation succeeded: {a.Subject}",
-                RemediationOutcome.Failed => $"Remediation failed: {a.Subject}",
+                RemediationOutcome.Succeeded => $"Remediation healed: {a.Subject}",
+                RemediationOutcome.Sent => $"Remediation sent{ActionPart(a)}: {a.Subject}",
+                RemediationOutcome.Failed => $"Remediation failed{ActionPart(a)}: {a.Subject}",
                 RemediationOutcome.Skipped => $"Remediation skipped: {a.Subject}",
                 _ => $"Remediation: {a.Subject}",
             },
@@ -49,12 +55,28 @@ internal abstract class AlertTexts
             AlertKind.TrunkUnmatchedRequest => $"Provider request matched no endpoint: {a.Subject}",
             AlertKind.TrunkNoAudio => $"Calls without audio, configuration explains it: {a.Subject}",
             AlertKind.SipEvidence => $"SIP trace captured: {a.Subject}",
+            AlertKind.AsteriskDown => $"Asterisk service is down ({Detail(a, "state")}): {a.Subject}",
+            AlertKind.AsteriskUp => $"Asterisk service is running again: {a.Subject}",
+            AlertKind.MaintenanceOn => $"Maintenance: automatic actions paused: {a.Subject}",
+            AlertKind.MaintenanceOff => $"Maintenance over: automatic actions resumed: {a.Subject}",
             _ => $"{a.Kind}: {a.Subject}",
         };
 
         public override string? Hint(Alert a) => a.Kind switch
         {
-            AlertKind.RegistrationLost => "Calls through this trunk fail. Check provider credentials, DNS and the network; the watchdog will try to re-register.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckCredentials =>
+                $"The provider refuses the credentials (SIP {Detail(a, "cause")}). Check [{Detail(a, "auth", "the outbound_auth section")}] username and password in pjsip.conf (no typos, no stray spaces) and the server_uri/client_uri domain, then run 'pjsip reload'. The watchdog re-registers once and never restarts Asterisk for this.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckDns =>
+                "The registrar's name does not resolve. Check DNS (the server_uri host) and /etc/resolv.conf.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckAsterisk =>
+                "Several trunks fail together: Asterisk itself looks at fault. The watchdog restarts it within its budget.",
+            AlertKind.RegistrationLost => "Calls through this trunk fail. Check the network path to the provider and the provider's status; the watchdog re-registers and restarts Asterisk only when Asterisk itself is at fault.",
+            AlertKind.RegistrationRestored when Detail(a, "last_action") is { Length: > 0 } act => Detail(a, "healed") == "true"
+                ? $"Healed by {act} at {Detail(a, "last_action_at")}: back {Detail(a, "seconds_after")} s after it."
+                : $"Back {Detail(a, "seconds_after")} s after the last action ({act} at {Detail(a, "last_action_at")}); the cause cleared outside the agent.",
+            AlertKind.AsteriskDown when Detail(a, "state") == "inactive" => "Someone stopped Asterisk; the watchdog does not start it. Start it with 'systemctl start asterisk' when intended.",
+            AlertKind.AsteriskDown => "systemd gave up on Asterisk; the watchdog resets and starts it within its budget. Check 'journalctl -u asterisk'.",
+            AlertKind.MaintenanceOn => "Healing and bans are paused; the watchdog keeps watching. It ends by itself at the deadline, or with 'watchdog maintenance off'.",
             AlertKind.EndpointUnreachable => "No answer to qualify (OPTIONS). Check the peer host, firewall and NAT.",
             AlertKind.RtpTimeoutSpike => "Calls drop for lack of media. Check NAT (external_media_address) and that the RTP port range is open.",
             AlertKind.AttackSpike => "Offenders are banned automatically; check that SIP passwords are strong.",
@@ -91,8 +113,9 @@ internal abstract class AlertTexts
             AlertKind.Ban => $"Заблокирован: {a.Subject}",
             AlertKind.Remediation => a.Outcome switch
             {
-                RemediationOutcome.Succeeded => $"Восстановление выполнено: {a.Subject}",
-                RemediationOutcome.Failed => $"Восстановление не удалось: {a.Subject}",
+                RemediationOutcome.Succeeded => $"Восстановление помогло: {a.Subject}",
+                RemediationOutcome.Sent => $"Команда восстановления отправлена{ActionPart(a)}: {a.Subject}",
+                RemediationOutcome.Failed => $"Восстановление не удалось{ActionPart(a)}: {a.Subject}",
                 RemediationOutcome.Skipped => $"Восстановление пропущено: {a.Subject}",
                 _ => $"Восстановление: {a.Subject}",
             },
@@ -107,12 +130,28 @@ internal abstract class AlertTexts
             AlertKind.TrunkUnmatchedRequest => $"Запрос провайдера не сопоставлен ни с одним endpoint: {a.Subject}",
             AlertKind.TrunkNoAudio => $"Звонки без звука, причина в конфигурации: {a.Subject}",
             AlertKind.SipEvidence => $"Записан SIP-обмен: {a.Subject}",
+            AlertKind.AsteriskDown => $"Служба Asterisk остановлена ({Detail(a, "state")}): {a.Subject}",
+            AlertKind.AsteriskUp => $"Служба Asterisk снова работает: {a.Subject}",
+            AlertKind.MaintenanceOn => $"Обслуживание: автоматические действия приостановлены: {a.Subject}",
+            AlertKind.MaintenanceOff => $"Обслуживание окончено: автоматические действия возобновлены: {a.Subject}",
             _ => $"{a.Kind}: {a.Subject}",
         };
 
         public override string? Hint(Alert a) => a.Kind switch
         {
-            AlertKind.RegistrationLost => "Звонки через этот транк не проходят. Проверьте учётные данные провайдера, DNS и сеть; watchdog попробует перерегистрироваться.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckCredentials =>
+                $"Провайдер отклоняет учётные данные (SIP {Detail(a, "cause")}). Проверьте username и password в [{Detail(a, "auth", "секции outbound_auth")}] в pjsip.conf (без опечаток и лишних пробелов) и домен в server_uri/client_uri, затем выполните 'pjsip reload'. Watchdog перерегистрируется один раз и никогда не перезапускает Asterisk из-за этого.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckDns =>
+                "Имя регистратора не разрешается. Проверьте DNS (хост в server_uri) и /etc/resolv.conf.",
+            AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckAsterisk =>
+                "Несколько транков отказали одновременно: похоже, виноват сам Asterisk. Watchdog перезапустит его в пределах лимита.",
+            AlertKind.RegistrationLost => "Звонки через этот транк не проходят. Проверьте сеть до провайдера и его состояние; watchdog попробует перерегистрироваться и перезапустит Asterisk, только если виноват сам Asterisk.",
+            AlertKind.RegistrationRestored when Detail(a, "last_action") is { Length: > 0 } act => Detail(a, "healed") == "true"
+                ? $"Помогло действие {act} в {Detail(a, "last_action_at")}: регистрация вернулась через {Detail(a, "seconds_after")} с."
+                : $"Регистрация вернулась через {Detail(a, "seconds_after")} с после последнего действия ({act} в {Detail(a, "last_action_at")}); причина устранилась без участия watchdog.",
+            AlertKind.AsteriskDown when Detail(a, "state") == "inactive" => "Кто-то остановил Asterisk; watchdog его не запускает. Запустите 'systemctl start asterisk', когда нужно.",
+            AlertKind.AsteriskDown => "systemd перестал перезапускать Asterisk; watchdog сбросит состояние и запустит его в пределах лимита. Смотрите 'journalctl -u asterisk'.",
+            AlertKind.MaintenanceOn => "Восстановление и блокировки приостановлены; наблюдение продолжается. Режим закончится сам в срок или по 'watchdog maintenance off'.",
             AlertKind.EndpointUnreachable => "Нет ответа на qualify (OPTIONS). Проверьте хост, firewall и NAT.",
             AlertKind.RtpTimeoutSpike => "Звонки рвутся из-за отсутствия медиа. Проверьте NAT (external_media_address) и открыт ли диапазон RTP-портов.",
             AlertKind.AttackSpike => "Нарушители блокируются автоматически; проверьте стойкость SIP-паролей.",

@@ -46,6 +46,7 @@ public static class ApiEndpoints
         var evidence = services.GetService<Diagnosis.SipEvidenceRecorder>();
         endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? []));
         MapBans(endpoints, services.GetService<BanManager>());
+        endpoints.MapWatchdogMaintenance();
         return endpoints;
     }
 

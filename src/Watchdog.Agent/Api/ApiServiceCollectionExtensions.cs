@@ -15,7 +15,8 @@ public static class ApiServiceCollectionExtensions
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
-            actuators, sp.GetService<BanManager>(), sp.GetService<SipEvidenceRecorder>(), sp.GetService<Fleet.FleetStatusReader>()));
+            actuators, sp.GetService<BanManager>(), sp.GetService<SipEvidenceRecorder>(), sp.GetService<Fleet.FleetStatusReader>(),
+            sp.GetService<MaintenanceMode>(), sp.GetService<Watchdog.Ami.AmiClient>()));
         return services;
     }
 }

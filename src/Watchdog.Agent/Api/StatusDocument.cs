@@ -17,6 +17,15 @@ public sealed record StatusDocument(
     /// <summary>Whether healing runs in dry-run (actions are logged, not done).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>True while AMI is down and the PBX data (registrations, endpoints, channels) is last-known, not current.</summary>
+    public bool Stale { get; init; }
+
+    /// <summary>How old the last-known PBX data is (seconds since AMI went down); null while current.</summary>
+    public double? StaleSeconds { get; init; }
+
+    /// <summary>The maintenance switch: <c>{ active, until, reason }</c>.</summary>
+    public Healing.MaintenanceState Maintenance { get; init; } = Healing.MaintenanceState.Off;
+
     /// <summary>The latest SIP trace captured per trunk after a failure (credentials masked).</summary>
     public IReadOnlyList<Diagnosis.TrunkEvidence> Evidence { get; init; } = [];
 
@@ -36,18 +45,29 @@ public sealed record StatusDocument(
                     r.History.Select(h => new TransitionStatus(h.At, h.From, h.To)).ToList()))
                 .ToList(),
             s.Endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal)
-                .Select(e => new EndpointStatus(e.Name, e.IsReachable, e.DeviceState, active.GetValueOrDefault(e.Name),
+                .Select(e => new EndpointStatus(e.Name, e.Reachability, e.DeviceState, active.GetValueOrDefault(e.Name),
                     PbxMetrics.ContactLabels(e).Select(c => new ContactStatus(c.Label, c.Contact.Uri, c.Contact.Status,
                         c.Contact.RoundtripUsec is { } rtt ? rtt / 1000.0 : null)).ToList()))
                 .ToList(),
             new ChannelsStatus(s.Channels.Count,
                 active.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => PbxMetrics.EndpointLabel(a.Key), a => a.Value)),
-            s.LastResyncAt);
+            s.LastResyncAt)
+        {
+            Stale = !s.Ami.Connected && s.LastResyncAt is not null,
+            StaleSeconds = !s.Ami.Connected && s.LastResyncAt is not null && s.Ami.Since is { } down ? Math.Max(0, (now - down).TotalSeconds) : null,
+        };
     }
 }
 
 /// <summary>AMI link: <c>connected</c> or <c>down</c>; while down, everything else is last-known.</summary>
-public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconnects, string? LastDisconnectReason, double? LastEventAgeSeconds);
+public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconnects, string? LastDisconnectReason, double? LastEventAgeSeconds)
+{
+    /// <summary>Where AMI is (<c>host:port</c>).</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>While down: when the next connection attempt is due.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+}
 
 /// <summary>Asterisk version and uptime.</summary>
 public sealed record AsteriskStatus(string? Version, DateTimeOffset? StartedAt, double? UptimeSeconds);
@@ -62,6 +82,9 @@ public sealed record RegistrationStatus(
 
     /// <summary>Whether Asterisk stopped retrying (it will not come back by itself).</summary>
     public bool? FailurePermanent { get; init; }
+
+    /// <summary>When <see cref="LastFailureCause"/> was last seen; kept after the registration recovered.</summary>
+    public DateTimeOffset? LastFailureAt { get; init; }
 }
 
 /// <summary>One active ban.</summary>
@@ -74,8 +97,8 @@ public sealed record BanStatus(string Address, string Source, string Reason, Dat
 /// <summary>One registration status change.</summary>
 public sealed record TransitionStatus(DateTimeOffset At, string From, string To);
 
-/// <summary>One endpoint, its reachability and contacts.</summary>
-public sealed record EndpointStatus(string Name, bool Reachable, string DeviceState, int ActiveChannels, IReadOnlyList<ContactStatus> Contacts);
+/// <summary>One endpoint, its reachability (null: nothing to reach — no contact, or no qualify result yet) and contacts.</summary>
+public sealed record EndpointStatus(string Name, bool? Reachable, string DeviceState, int ActiveChannels, IReadOnlyList<ContactStatus> Contacts);
 
 /// <summary>One contact; <paramref name="RoundtripMs"/> when reachable.</summary>
 public sealed record ContactStatus(string Label, string Uri, string Status, double? RoundtripMs);

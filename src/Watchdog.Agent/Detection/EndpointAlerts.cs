@@ -23,9 +23,9 @@ public sealed class EndpointAlerts(PbxStateStore store, IAlertPublisher alerts)
         var next = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var e in s.Endpoints.Values)
         {
-            if (e.Contacts.Count == 0)
+            if (e.Reachability is null)
             {
-                continue; // an extension nobody registered is not an outage
+                continue; // nothing to reach (a trunk identified by IP, an extension nobody registered) is not an outage
             }
             next[e.Name] = e.IsReachable;
             if (_reachable.TryGetValue(e.Name, out var was) ? was == e.IsReachable : e.IsReachable)

@@ -52,6 +52,15 @@ public sealed record HealingOptions
     /// <summary>AMI unusable (down, or pings unanswered) for this long while the service is up means Asterisk is hung.</summary>
     public TimeSpan HungThreshold { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>AMI down this long makes the agent ask systemd about Asterisk's unit (failed: reset and start; inactive: alert).</summary>
+    public TimeSpan ServiceCheckAfter { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Timeout of the second opinion on a hang (<c>asterisk -rx "core show uptime"</c> on the control socket).</summary>
+    public TimeSpan ConsoleProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Path of the asterisk binary for the second opinion; null or empty: no second opinion.</summary>
+    public string? AsteriskPath { get; init; } = "/usr/sbin/asterisk";
+
     /// <summary>Quartz cron expression for a scheduled graceful restart (e.g. <c>0 30 4 ? * SUN</c>); null or empty: off.</summary>
     public string? RestartSchedule { get; init; }
 
@@ -76,6 +85,8 @@ public sealed record HealingOptions
         Positive(LadderResetAfter, nameof(LadderResetAfter));
         Positive(RtpTimeoutWindow, nameof(RtpTimeoutWindow));
         Positive(HungThreshold, nameof(HungThreshold));
+        Positive(ServiceCheckAfter, nameof(ServiceCheckAfter));
+        Positive(ConsoleProbeTimeout, nameof(ConsoleProbeTimeout));
         if (RegistrationGrace < TimeSpan.Zero) problems.Add("Healing.RegistrationGrace must not be negative.");
         if (ReregisterCooldown < TimeSpan.Zero || ReloadCooldown < TimeSpan.Zero || RestartCooldown < TimeSpan.Zero)
             problems.Add("Healing cooldowns must not be negative.");
@@ -93,7 +104,7 @@ public sealed record HealingOptions
     {
         HealingLabels.Reregister => ReregisterCooldown,
         HealingLabels.ReloadPjsip => ReloadCooldown,
-        HealingLabels.RestartAsterisk => RestartCooldown,
+        HealingLabels.RestartAsterisk or HealingLabels.StartAsterisk => RestartCooldown,
         _ => TimeSpan.Zero,
     };
 }

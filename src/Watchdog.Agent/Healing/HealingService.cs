@@ -10,9 +10,10 @@ using Watchdog.Agent.Sources;
 namespace Watchdog.Agent.Healing;
 
 /// <summary>
-/// The healing loop: every tick the registration ladder, the hung-Asterisk monitor and the endpoint
-/// alerts look at the state; Asterisk's messages log is tailed for registration failure causes and
-/// RTP timeouts; AMI hangups with cause 44 feed the RTP-timeout monitor.
+/// The healing decision loops, on their own tasks: every tick the registration healer, the hung-Asterisk
+/// monitor, the service monitor and the endpoint alerts look at the state; incidents (RTP timeouts,
+/// registration failure causes) are consumed from the <see cref="IncidentChannel"/>. The AMI observer and
+/// the log tailer only publish incidents: nothing awaited on the AMI dispatch path can stall the state model.
 /// </summary>
 public sealed class HealingService(
     HealingOptions options,
@@ -25,11 +26,13 @@ public sealed class HealingService(
     HealingMetrics metrics,
     RemediationRunner runner,
     EndpointAlerts endpoints,
+    IncidentChannel incidents,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService, IAmiEventObserver
+    ILoggerFactory loggers,
+    AsteriskServiceMonitor? service = null,
+    MaintenanceAlerts? maintenance = null) : BackgroundService, IAmiEventObserver
 {
     private readonly ILogger _logger = loggers.CreateLogger<HealingService>();
-    private readonly List<AsteriskLogEvent> _pendingLogEvents = [];
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,15 +40,18 @@ public sealed class HealingService(
         using var subscription = client.Subscribe(this);
         runner.PrepareMetrics();
         var tail = options.AsteriskLogPath is { Length: > 0 } path ? TailAsteriskLogAsync(path, stoppingToken) : Task.CompletedTask;
+        var consume = ConsumeIncidentsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.TickInterval, time);
         try
         {
             do
             {
                 metrics.PrepareEndpoints(store.Current.Endpoints.Keys);
+                maintenance?.Check();
                 endpoints.Check();
                 await registrations.TickAsync(stoppingToken).ConfigureAwait(false);
                 await hung.TickAsync(stoppingToken).ConfigureAwait(false);
+                if (service is not null) await service.TickAsync(stoppingToken).ConfigureAwait(false);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -54,19 +60,48 @@ public sealed class HealingService(
             // Stopping.
         }
         await tail.ConfigureAwait(false);
+        await consume.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public ValueTask OnEventAsync(AmiMessage message, CancellationToken ct)
     {
-        if (!message.IsEvent("Hangup"u8) || HangupEvent.From(message) is not { } hangup)
+        if (message.IsEvent("Hangup"u8) && HangupEvent.From(message) is { } hangup
+            && RtpTimeoutMonitor.IsRtpTimeoutHangup(hangup.Cause, hangup.WasUp)
+            && ChannelState.EndpointOf(hangup.Channel) is { Length: > 0 } endpoint)
         {
-            return ValueTask.CompletedTask;
+            incidents.Publish(new RtpTimeoutIncident(time.GetUtcNow(), hangup.Channel, endpoint));
         }
-        var endpoint = ChannelState.EndpointOf(hangup.Channel);
-        return endpoint.Length == 0
-            ? ValueTask.CompletedTask
-            : new ValueTask(rtp.OnHangupAsync(hangup.Channel, endpoint, hangup.Cause, hangup.WasUp, ct));
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ConsumeIncidentsAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var incident in incidents.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                switch (incident)
+                {
+                    case RtpTimeoutIncident timeout:
+                        await rtp.RecordAsync(timeout.Channel, timeout.Endpoint, ct).ConfigureAwait(false);
+                        break;
+                    case RegistrationFailureIncident { Failure: var failure }:
+                        causes.Record(failure);
+                        var name = store.Current.Registrations.Values.FirstOrDefault(r =>
+                            string.Equals(r.ClientUri, failure.ClientUri, StringComparison.OrdinalIgnoreCase))?.Name ?? "unknown";
+                        // Known by name at once, so the status shows the cause as soon as the metric counts it.
+                        if (name != "unknown") causes.Learn(name, failure.ClientUri);
+                        metrics.RegistrationFailure(name, failure.Cause);
+                        LogMessages.RegistrationFailureSeen(_logger, name, failure.Cause, failure.Permanent);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
     private async Task TailAsteriskLogAsync(string path, CancellationToken ct)
@@ -75,7 +110,7 @@ public sealed class HealingService(
             loggers.CreateLogger<LogTailer>());
         try
         {
-            await tailer.RunAsync(OnLogLine, ActOnLogEventsAsync, ct).ConfigureAwait(false);
+            await tailer.RunAsync(OnLogLine, _ => ValueTask.CompletedTask, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -90,30 +125,14 @@ public sealed class HealingService(
         {
             return;
         }
-        if (AsteriskLogLine.Parse(Encoding.UTF8.GetString(line)) is { } e)
+        switch (AsteriskLogLine.Parse(Encoding.UTF8.GetString(line)))
         {
-            _pendingLogEvents.Add(e);
+            case RegistrationFailureLogged failure:
+                incidents.Publish(new RegistrationFailureIncident(time.GetUtcNow(), failure));
+                break;
+            case RtpTimeoutLogged timeout when timeout.Endpoint.Length > 0:
+                incidents.Publish(new RtpTimeoutIncident(time.GetUtcNow(), timeout.Channel, timeout.Endpoint));
+                break;
         }
-    }
-
-    private async ValueTask ActOnLogEventsAsync(CancellationToken ct)
-    {
-        foreach (var e in _pendingLogEvents)
-        {
-            switch (e)
-            {
-                case RegistrationFailureLogged failure:
-                    causes.Record(failure);
-                    var name = store.Current.Registrations.Values.FirstOrDefault(r =>
-                        string.Equals(r.ClientUri, failure.ClientUri, StringComparison.OrdinalIgnoreCase))?.Name ?? "unknown";
-                    metrics.RegistrationFailure(name, failure.Cause);
-                    LogMessages.RegistrationFailureSeen(_logger, name, failure.Cause, failure.Permanent);
-                    break;
-                case RtpTimeoutLogged timeout when timeout.Endpoint.Length > 0:
-                    await rtp.OnLoggedAsync(timeout.Channel, timeout.Endpoint, ct).ConfigureAwait(false);
-                    break;
-            }
-        }
-        _pendingLogEvents.Clear();
     }
 }

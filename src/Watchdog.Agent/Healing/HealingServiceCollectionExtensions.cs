@@ -1,36 +1,48 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Quartz;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
-using Watchdog.Agent.State;
-using Watchdog.Agent.Detection;
+using Quartz;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.Healing;
 
-/// <summary>Registers the healing policies and their loop.</summary>
+/// <summary>The healing part of the composition root.</summary>
 public static class HealingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the registration ladder, the hung-Asterisk and RTP-timeout monitors, the graceful restarter and
-    /// <see cref="HealingService"/>. Needs the actuators, the state store and the alert publisher.
+    /// Registers the healing policy and its loops: the incident channel, the registration healer (with the
+    /// PJSIP config probe over <paramref name="asteriskConfigDirectory"/>), the hung-Asterisk, service and
+    /// RTP monitors, the maintenance switch (the <see cref="IActuatorGate"/> every actuator asks) and
+    /// <see cref="HealingService"/>. Needs the AMI client, the state store, alerting, <see cref="ActionLog"/>,
+    /// <see cref="RemediationMetrics"/>, <see cref="ActuatorOptions"/>, <see cref="IProcessRunner"/>, <see cref="IAsteriskControl"/>
+    /// and <see cref="IServiceManager"/> (the actuators). Without <see cref="HealingOptions.Enabled"/> the loop does not run.
     /// </summary>
-    public static IServiceCollection AddWatchdogHealing(this IServiceCollection services, HealingOptions options)
+    public static IServiceCollection AddWatchdogHealing(this IServiceCollection services, HealingOptions options, string asteriskConfigDirectory)
     {
         services.AddSingleton(options);
+        services.AddSingleton<MaintenanceMode>();
+        services.AddSingleton<IActuatorGate>(sp => sp.GetRequiredService<MaintenanceMode>());
+        services.AddSingleton<MaintenanceAlerts>();
+        services.AddSingleton<IncidentChannel>();
         services.AddSingleton<RemediationBudget>();
         services.AddSingleton<RegistrationCauses>();
         services.AddSingleton<RegistrationLadder>();
         services.AddSingleton<HealingMetrics>();
+        services.AddSingleton<IPjsipConfigProbe>(sp =>
+            new PjsipConfigProbe(sp.GetRequiredService<AmiClient>(), asteriskConfigDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RemediationRunner(sp.GetRequiredService<IAsteriskControl>(), sp.GetRequiredService<IServiceManager>(),
             sp.GetRequiredService<RemediationMetrics>(), sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RemediationRunner>>(), sp.GetRequiredService<ActionLog>()));
         services.AddSingleton<IPbxHealthSource, StatePbxHealthSource>();
         services.AddSingleton<RegistrationHealer>();
+        services.AddSingleton<AsteriskConsoleProbe>();
         services.AddSingleton<HungAsteriskMonitor>();
+        services.AddSingleton<AsteriskServiceMonitor>();
         services.AddSingleton<RtpTimeoutMonitor>();
         services.AddSingleton<GracefulRestarter>();
-        services.AddSingleton<EndpointAlerts>();
+        services.AddSingleton<Detection.EndpointAlerts>();
         if (options.Enabled)
         {
             services.AddHostedService<HealingService>();

@@ -11,7 +11,9 @@ namespace Watchdog.Agent.Healing;
 /// shared budget. A service that is down is systemd's to restart; the agent only alerts. So does it when
 /// the fault is on our side — AMI never worked since the agent started (wrong host, port or user), or
 /// Asterisk refused our login or spoke something that is not AMI: restarting Asterisk would not help, and
-/// a wrong password must never be able to restart the PBX.
+/// a wrong password must never be able to restart the PBX. Silence from an endpoint that spoke AMI earlier
+/// in this run (pings unanswered, then no banner on reconnect) is a hang; a second opinion,
+/// <c>asterisk -rx</c> on the control socket with its own short timeout, vetoes the restart when it answers.
 /// </summary>
 public sealed class HungAsteriskMonitor(
     HealingOptions options,
@@ -21,7 +23,9 @@ public sealed class HungAsteriskMonitor(
     RemediationRunner runner,
     IAlertPublisher alerts,
     TimeProvider time,
-    ILogger<HungAsteriskMonitor> logger)
+    ILogger<HungAsteriskMonitor> logger,
+    IActuatorGate? gate = null,
+    AsteriskConsoleProbe? console = null)
 {
     private DateTimeOffset? _actedForOutageStartingAt;
     private bool _downAlerted;
@@ -55,12 +59,18 @@ public sealed class HungAsteriskMonitor(
                 Details = new Dictionary<string, string> { ["seconds"] = ((int)outage.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             });
         }
-        if (!options.Enabled || !view.AmiEverLoggedIn || view.AmiDisconnectReason is nameof(AmiDisconnectReason.AuthenticationFailed) or nameof(AmiDisconnectReason.ProtocolError))
+        if (!options.Enabled || gate?.Paused == true || !view.AmiEverLoggedIn || view.AmiDisconnectReason is nameof(AmiDisconnectReason.AuthenticationFailed) or nameof(AmiDisconnectReason.ProtocolError))
         {
             return;
         }
         if (!await service.IsActiveAsync(ct).ConfigureAwait(false))
         {
+            return;
+        }
+        if (console is not null && await console.AnswersAsync(ct).ConfigureAwait(false) == true)
+        {
+            // The control socket answers: Asterisk's core works, only AMI does not. A restart would drop calls for that.
+            LogMessages.ConsoleAnswers(logger);
             return;
         }
         LogMessages.AsteriskHung(logger, outage.TotalSeconds);

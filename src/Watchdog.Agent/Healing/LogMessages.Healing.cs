@@ -26,8 +26,20 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Remediation cap cleared; healing resumes")]
     public static partial void CapCleared(ILogger logger);
 
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Registration {Target} is back ({Reason} healed by {Action})")]
-    public static partial void RegistrationRecovered(ILogger logger, string target, string reason, string action);
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Registration {Target} is back ({Reason}): healed by {Action}, {Seconds} s after it")]
+    public static partial void RegistrationRecovered(ILogger logger, string target, string reason, string action, double seconds);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Registration {Target} is back ({Reason}) {Seconds} s after the last action ({Action} at {ActedAt:o}); the cause cleared outside the agent")]
+    public static partial void RegistrationBackOutsideAgent(ILogger logger, string target, string reason, string action, double seconds, DateTimeOffset actedAt);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "Asterisk's unit is {State}")]
+    public static partial void AsteriskServiceDown(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "AMI is silent but 'asterisk -rx' answers: not restarting Asterisk for an AMI-only fault")]
+    public static partial void ConsoleAnswers(ILogger logger);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "{Action} did not heal {Target} within its wait (cause {Cause})")]
+    public static partial void ActionDidNotHeal(ILogger logger, string action, string target, string cause);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Registration {Target} failed: {Cause} (permanent: {Permanent})")]
     public static partial void RegistrationFailureSeen(ILogger logger, string target, string cause, bool permanent);
@@ -41,6 +53,6 @@ internal static partial class LogMessages
     [LoggerMessage(EventId = 4011, Level = LogLevel.Error, Message = "Asterisk looks hung: AMI unusable for {Seconds} s while the service is up")]
     public static partial void AsteriskHung(ILogger logger, double seconds);
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Healing of {Target} gave up: every step of the ladder ran and it is still down")]
-    public static partial void LadderExhausted(ILogger logger, string target);
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Healing of {Target} stops: nothing more the agent may do for cause {Cause} ({Class}); check {Check}")]
+    public static partial void LadderExhausted(ILogger logger, string target, string cause, Healing.FailureClass @class, string check);
 }

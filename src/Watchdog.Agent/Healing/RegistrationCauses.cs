@@ -14,10 +14,19 @@ public sealed class RegistrationCauses(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, RegistrationFailure> _byClientUri = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _nameByClientUri = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RegistrationFailure> _lastByClientUri = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Records a failure line.</summary>
-    public void Record(RegistrationFailureLogged failure) =>
-        _byClientUri[failure.ClientUri] = new RegistrationFailure(failure.Cause, failure.Permanent, time.GetUtcNow());
+    public void Record(RegistrationFailureLogged failure)
+    {
+        var f = new RegistrationFailure(failure.Cause, failure.Permanent, time.GetUtcNow());
+        _byClientUri[failure.ClientUri] = f;
+        _lastByClientUri[failure.ClientUri] = f;
+    }
+
+    /// <summary>The last failure ever recorded for a registration by name, kept after it recovered (for status).</summary>
+    public RegistrationFailure? LastEver(string registration) =>
+        _nameByClientUri.Where(kv => kv.Value == registration).Select(kv => _lastByClientUri.GetValueOrDefault(kv.Key)).FirstOrDefault(f => f is not null);
 
     /// <summary>Teaches which registration a client URI belongs to (for <see cref="Latest"/>).</summary>
     public void Learn(string registration, string clientUri)

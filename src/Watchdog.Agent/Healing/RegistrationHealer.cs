@@ -1,12 +1,15 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Actuators;
 
 namespace Watchdog.Agent.Healing;
 
 /// <summary>
 /// Brings outbound registrations back: at each tick it reads the PBX view, lets the
-/// <see cref="RegistrationLadder"/> decide, runs what it decided, and alerts on loss, recovery,
-/// an exhausted ladder, and the hourly cap.
+/// <see cref="RegistrationLadder"/> (timing) and <see cref="HealingPolicy"/> (what) decide, runs what
+/// was decided, and alerts on loss (once, naming the cause and what to check), recovery (naming what
+/// really happened), an exhausted policy, and the hourly cap.
 /// </summary>
 public sealed class RegistrationHealer(
     HealingOptions options,
@@ -18,29 +21,15 @@ public sealed class RegistrationHealer(
     HealingMetrics metrics,
     IAlertPublisher alerts,
     TimeProvider time,
-    ILogger<RegistrationHealer> logger)
+    ILogger<RegistrationHealer> logger,
+    IPjsipConfigProbe? config = null,
+    IActuatorGate? gate = null)
 {
+    private static readonly TimeSpan ConfigFactsMaxAge = TimeSpan.FromSeconds(20);
     private readonly HashSet<string> _alertedLost = new(StringComparer.Ordinal);
     private readonly HashSet<string> _waitingLogged = new(StringComparer.Ordinal);
     private bool _capAlerted;
-
-    /// <summary>Ticks until cancelled.</summary>
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(options.TickInterval, time);
-        try
-        {
-            do
-            {
-                await TickAsync(ct).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    private (DateTimeOffset At, PjsipConfigFacts Facts)? _configFacts;
 
     /// <summary>One look at the registrations and whatever it calls for.</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -52,29 +41,40 @@ public sealed class RegistrationHealer(
         }
         var now = time.GetUtcNow();
         UpdateCap();
-        AlertLosses(view, now);
-        if (!options.Enabled)
+        IReadOnlyList<LadderDecision> decisions = [];
+        if (options.Enabled && gate?.Paused != true)
         {
-            return;
+            var evidence = view.Registrations.Any(r => !r.Registered) ? await ConfigEvidenceAsync(now, ct).ConfigureAwait(false) : null;
+            decisions = ladder.Evaluate(now, view, causes.For, evidence);
         }
+        foreach (var d in decisions.Where(d => d.Kind == LadderDecisionKind.Recovered))
+        {
+            Recovered(d, now); // before the restored alert, which names what happened
+        }
+        AlertLosses(view, now);
 
-        foreach (var d in ladder.Evaluate(now, view, causes.For))
+        foreach (var d in decisions)
         {
             switch (d.Kind)
             {
                 case LadderDecisionKind.Act:
                     _waitingLogged.Remove(d.Registration);
                     await runner.RunAsync(d.Action!, d.Reason, d.Registration, ct, d.Cause).ConfigureAwait(false);
+                    if (d.Action == HealingLabels.ReloadPjsip) config?.Reloaded(time.GetUtcNow());
                     break;
-                case LadderDecisionKind.Recovered:
-                    LogMessages.RegistrationRecovered(logger, d.Registration, d.Reason, d.Action ?? "none");
+                case LadderDecisionKind.NotHealed:
+                    LogMessages.ActionDidNotHeal(logger, d.Action!, d.Registration, d.Cause ?? "unknown");
                     break;
                 case LadderDecisionKind.Exhausted:
-                    LogMessages.LadderExhausted(logger, d.Registration);
+                    LogMessages.LadderExhausted(logger, d.Registration, d.Cause ?? "unknown", d.Class, d.Check);
+                    if (d.Class == FailureClass.Credentials)
+                    {
+                        break; // the loss alert already named the cause and what to check: alert once
+                    }
                     alerts.Publish(new Alert(AlertKind.RegistrationLost, AlertSeverity.Critical, d.Registration, now)
                     {
                         Key = $"ladder-exhausted:{d.Registration}",
-                        Details = Details(d, "every healing step ran; the registration is still down"),
+                        Details = Details(d, "nothing more the watchdog may do; the registration is still down"),
                     });
                     break;
                 case LadderDecisionKind.WaitingForCalls:
@@ -90,6 +90,43 @@ public sealed class RegistrationHealer(
         }
     }
 
+    private async Task<PbxEvidence?> ConfigEvidenceAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+        if (_configFacts is not { } cached || now - cached.At >= ConfigFactsMaxAge)
+        {
+            _configFacts = cached = (now, await config.ReadAsync(ct).ConfigureAwait(false));
+        }
+        return new PbxEvidence(ConfigNewerThanReload: cached.Facts.NewerThanReload);
+    }
+
+    private void Recovered(LadderDecision d, DateTimeOffset now)
+    {
+        var back = d.BackAt ?? now;
+        var seconds = Math.Max(0, Math.Round((back - d.ActedAt!.Value).TotalSeconds));
+        if (d.Healed)
+        {
+            runner.CountHealed(d.Action!, d.Reason, d.Registration);
+            LogMessages.RegistrationRecovered(logger, d.Registration, d.Reason, d.Action!, seconds);
+        }
+        else
+        {
+            LogMessages.RegistrationBackOutsideAgent(logger, d.Registration, d.Reason, d.Action!, seconds, d.ActedAt.Value);
+        }
+        _recoveries[d.Registration] = new Dictionary<string, string>
+        {
+            ["last_action"] = d.Action!,
+            ["last_action_at"] = d.ActedAt.Value.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            ["seconds_after"] = seconds.ToString(CultureInfo.InvariantCulture),
+            ["healed"] = d.Healed ? "true" : "false",
+        };
+    }
+
+    private readonly Dictionary<string, Dictionary<string, string>> _recoveries = new(StringComparer.Ordinal);
+
     private void AlertLosses(PbxHealthView view, DateTimeOffset now)
     {
         foreach (var r in view.Registrations)
@@ -100,20 +137,25 @@ public sealed class RegistrationHealer(
                 causes.Clear(r);
                 if (_alertedLost.Remove(r.Name))
                 {
-                    alerts.Publish(new Alert(AlertKind.RegistrationRestored, AlertSeverity.Info, r.Name, now)
+                    var details = new Dictionary<string, string> { ["status"] = r.Status };
+                    if (_recoveries.Remove(r.Name, out var recovery))
                     {
-                        Details = new Dictionary<string, string> { ["status"] = r.Status },
-                    });
+                        foreach (var (k, v) in recovery) details[k] = v;
+                    }
+                    alerts.Publish(new Alert(AlertKind.RegistrationRestored, AlertSeverity.Info, r.Name, now) { Details = details });
                 }
             }
             else if ((failure?.Permanent == true || now - r.Since >= options.RegistrationGrace) && _alertedLost.Add(r.Name))
             {
                 var details = new Dictionary<string, string> { ["status"] = r.Status };
+                var cls = HealingPolicy.Classify(failure?.Cause);
                 if (failure is not null)
                 {
                     details["cause"] = failure.Cause;
                     details["permanent"] = failure.Permanent ? "true" : "false";
                 }
+                details["check"] = cls == FailureClass.Credentials ? HealingPolicy.CheckCredentials : HealingPolicy.CheckNetwork;
+                if (r.OutboundAuth.Length > 0) details["auth"] = r.OutboundAuth;
                 alerts.Publish(new Alert(AlertKind.RegistrationLost, AlertSeverity.Critical, r.Name, now) { Details = details });
             }
         }
@@ -129,7 +171,7 @@ public sealed class RegistrationHealer(
             LogMessages.CapReached(logger, budget.UsedInLastHour, options.MaxActionsPerHour);
             alerts.Publish(new Alert(AlertKind.RemediationCapReached, AlertSeverity.Critical, "healing", time.GetUtcNow())
             {
-                Details = new Dictionary<string, string> { ["cap"] = options.MaxActionsPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                Details = new Dictionary<string, string> { ["cap"] = options.MaxActionsPerHour.ToString(CultureInfo.InvariantCulture) },
             });
         }
         else if (!reached && _capAlerted)
@@ -142,8 +184,9 @@ public sealed class RegistrationHealer(
 
     private static Dictionary<string, string> Details(LadderDecision d, string note)
     {
-        var details = new Dictionary<string, string> { ["reason"] = d.Reason, ["note"] = note };
+        var details = new Dictionary<string, string> { ["reason"] = d.Reason, ["note"] = note, ["check"] = d.Check };
         if (d.Cause is not null) details["cause"] = d.Cause;
+        if (d.Action is not null) details["last_action"] = d.Action;
         return details;
     }
 }

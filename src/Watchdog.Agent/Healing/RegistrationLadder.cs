@@ -8,45 +8,66 @@ public enum LadderDecisionKind
     Act,
     /// <summary>The registration came back; <see cref="LadderDecision.Action"/> is the last step that ran, if any.</summary>
     Recovered,
-    /// <summary>Every step ran and it is still down: alert.</summary>
+    /// <summary>The policy has nothing more the agent may do: alert with what to check.</summary>
     Exhausted,
     /// <summary>The next step is a restart and calls are up; waiting (until the deadline).</summary>
     WaitingForCalls,
     /// <summary>The hourly cap stopped the next step: alert.</summary>
     CapReached,
+    /// <summary>The last action's wait passed and the registration is still down: that action did not heal it.</summary>
+    NotHealed,
 }
 
 /// <summary>One decision of the ladder.</summary>
-public sealed record LadderDecision(string Registration, LadderDecisionKind Kind, string? Action, string Reason, string? Cause);
+/// <param name="Registration">The registration's name.</param>
+/// <param name="Kind">What to do.</param>
+/// <param name="Action">The action to run (Act), the last one that ran (Recovered, NotHealed, Exhausted), or the blocked one.</param>
+/// <param name="Reason">registration_lost or registration_stopped.</param>
+/// <param name="Cause">The cause read from Asterisk's log, when known.</param>
+public sealed record LadderDecision(string Registration, LadderDecisionKind Kind, string? Action, string Reason, string? Cause)
+{
+    /// <summary>The cause's family.</summary>
+    public FailureClass Class { get; init; } = FailureClass.Unknown;
+
+    /// <summary>What the operator should check (a <see cref="HealingPolicy"/> check key).</summary>
+    public string Check { get; init; } = HealingPolicy.CheckNetwork;
+
+    /// <summary>When <see cref="Action"/> ran (Recovered, NotHealed).</summary>
+    public DateTimeOffset? ActedAt { get; init; }
+
+    /// <summary>Recovered: the registration came back within the last action's wait (the action healed it).</summary>
+    public bool Healed { get; init; }
+
+    /// <summary>Recovered: when the registration was back.</summary>
+    public DateTimeOffset? BackAt { get; init; }
+}
 
 /// <summary>
-/// The escalation ladder for outbound registrations: after a grace period (none when Asterisk has given
-/// up on the registration), re-register; if it is not back after a wait, reload res_pjsip; then restart
-/// Asterisk — the restart waiting for calls to end unless a deadline passes. Every step asks the shared
-/// <see cref="RemediationBudget"/> first. Pure apart from the budget: time and state come in as arguments.
+/// The timing around <see cref="HealingPolicy"/> for outbound registrations: a grace period (none when
+/// Asterisk has given up on the registration), then the policy's next step; each step gets its wait to
+/// work before the policy is asked again; a restart waits for calls to end unless a deadline passes;
+/// every step asks the shared <see cref="RemediationBudget"/> first. Time and state come in as arguments.
 /// </summary>
 public sealed class RegistrationLadder(HealingOptions options, RemediationBudget budget)
 {
     private readonly Dictionary<string, Progress> _progress = new(StringComparer.Ordinal);
 
-    private (string Action, TimeSpan Wait)[] Steps =>
-    [
-        (HealingLabels.Reregister, options.ReregisterWait),
-        (HealingLabels.ReloadPjsip, options.ReloadWait),
-        (HealingLabels.RestartAsterisk, options.RestartWait),
-    ];
+    /// <summary>How long an action gets to work before it is judged.</summary>
+    public TimeSpan WaitOf(string action) => action switch
+    {
+        HealingLabels.Reregister => options.ReregisterWait,
+        HealingLabels.ReloadPjsip => options.ReloadWait,
+        _ => options.RestartWait,
+    };
 
     /// <summary>Looks at every registration and says what to do now.</summary>
-    public IReadOnlyList<LadderDecision> Evaluate(DateTimeOffset now, PbxHealthView view, Func<RegistrationObservation, RegistrationFailure?> failureOf)
+    public IReadOnlyList<LadderDecision> Evaluate(
+        DateTimeOffset now, PbxHealthView view, Func<RegistrationObservation, RegistrationFailure?> failureOf, PbxEvidence? configEvidence = null)
     {
         var decisions = new List<LadderDecision>();
         foreach (var r in view.Registrations)
         {
-            var decision = EvaluateOne(now, r, failureOf(r), view.ActiveChannels);
-            if (decision is not null)
-            {
-                decisions.Add(decision);
-            }
+            decisions.AddRange(EvaluateOne(now, r, failureOf(r), view, configEvidence));
         }
         foreach (var gone in _progress.Keys.Except(view.Registrations.Select(r => r.Name)).ToList())
         {
@@ -55,15 +76,31 @@ public sealed class RegistrationLadder(HealingOptions options, RemediationBudget
         return decisions;
     }
 
-    private LadderDecision? EvaluateOne(DateTimeOffset now, RegistrationObservation r, RegistrationFailure? failure, int activeChannels)
+    /// <summary>The evidence of <paramref name="view"/> about one registration (the other registrations and the qualified contacts).</summary>
+    public static PbxEvidence EvidenceFor(PbxHealthView view, RegistrationObservation r, PbxEvidence? configEvidence) =>
+        (configEvidence ?? new PbxEvidence()) with
+        {
+            OtherRegistrationsDown = view.Registrations.Count(o => o.Name != r.Name && !o.Registered),
+            OtherRegistrationsUp = view.Registrations.Count(o => o.Name != r.Name && o.Registered),
+            QualifiedContactsReachable = view.QualifiedContactsReachable,
+            QualifiedContactsUnreachable = view.QualifiedContactsUnreachable,
+        };
+
+    private IEnumerable<LadderDecision> EvaluateOne(
+        DateTimeOffset now, RegistrationObservation r, RegistrationFailure? failure, PbxHealthView view, PbxEvidence? configEvidence)
     {
         if (r.Registered)
         {
-            if (_progress.Remove(r.Name, out var done) && done.LastAction is not null)
+            if (_progress.Remove(r.Name, out var done) && done.LastAction is { } last && done.ActedAt is { } acted)
             {
-                return new LadderDecision(r.Name, LadderDecisionKind.Recovered, done.LastAction, done.Reason, done.Cause);
+                var back = r.Since;
+                var healed = back >= acted && back - acted <= WaitOf(last);
+                yield return new LadderDecision(r.Name, LadderDecisionKind.Recovered, last, done.Reason, done.Cause)
+                {
+                    Class = done.Class, ActedAt = acted, Healed = healed, BackAt = back,
+                };
             }
-            return null;
+            yield break;
         }
 
         var permanent = failure?.Permanent == true;
@@ -74,63 +111,82 @@ public sealed class RegistrationLadder(HealingOptions options, RemediationBudget
         }
         p.Reason = reason;
         p.Cause = failure?.Cause ?? p.Cause;
+        p.Class = HealingPolicy.Classify(p.Cause);
 
         if (p.ExhaustedAt is { } exhausted)
         {
             if (now - exhausted < options.LadderResetAfter)
             {
-                return null;
+                yield break;
             }
-            _progress[r.Name] = p = new Progress(now) { Reason = reason, Cause = p.Cause };
+            _progress[r.Name] = p = new Progress(now) { Reason = reason, Cause = p.Cause, Class = p.Class };
         }
 
-        if (p.NextStep == 0 && !permanent && now - p.DownSince < options.RegistrationGrace)
+        if (p.Done.Count == 0 && !permanent && now - p.DownSince < options.RegistrationGrace)
         {
-            return null;
+            yield break;
         }
-        if (p.ActedAt is { } acted && now - acted < Steps[p.NextStep - 1].Wait)
+        if (p.ActedAt is { } actedAt && p.LastAction is { } lastAction)
         {
-            return null; // the last step still has time to work
+            if (now - actedAt < WaitOf(lastAction))
+            {
+                yield break; // the last step still has time to work
+            }
+            if (!p.Judged)
+            {
+                p.Judged = true;
+                yield return Decision(r, p, LadderDecisionKind.NotHealed, lastAction, HealingPolicy.CheckNetwork) with { ActedAt = actedAt };
+            }
         }
-        if (p.NextStep >= Steps.Length)
+
+        var next = HealingPolicy.Decide(p.Class, p.Done, EvidenceFor(view, r, configEvidence));
+        if (next.Action is not { } action)
         {
             p.ExhaustedAt = now;
-            return new LadderDecision(r.Name, LadderDecisionKind.Exhausted, p.LastAction, reason, p.Cause);
+            yield return Decision(r, p, LadderDecisionKind.Exhausted, p.LastAction, next.Check);
+            yield break;
         }
 
-        var (action, _) = Steps[p.NextStep];
-        if (action == HealingLabels.RestartAsterisk && activeChannels > 0)
+        if (action == HealingLabels.RestartAsterisk && view.ActiveChannels > 0)
         {
             p.CallsWaitSince ??= now;
             if (now - p.CallsWaitSince < options.RestartCallsDeadline)
             {
-                return new LadderDecision(r.Name, LadderDecisionKind.WaitingForCalls, action, reason, p.Cause);
+                yield return Decision(r, p, LadderDecisionKind.WaitingForCalls, action, next.Check);
+                yield break;
             }
         }
 
         switch (budget.TryAcquire(action))
         {
             case BudgetVerdict.CapReached:
-                return new LadderDecision(r.Name, LadderDecisionKind.CapReached, action, reason, p.Cause);
+                yield return Decision(r, p, LadderDecisionKind.CapReached, action, next.Check);
+                yield break;
             case BudgetVerdict.CoolingDown:
-                return null;
+                yield break;
         }
         p.ActedAt = now;
         p.LastAction = action;
-        p.NextStep++;
+        p.Judged = false;
+        p.Done.Add(action);
         p.CallsWaitSince = null;
-        return new LadderDecision(r.Name, LadderDecisionKind.Act, action, reason, p.Cause);
+        yield return Decision(r, p, LadderDecisionKind.Act, action, next.Check);
     }
+
+    private static LadderDecision Decision(RegistrationObservation r, Progress p, LadderDecisionKind kind, string? action, string check) =>
+        new(r.Name, kind, action, p.Reason, p.Cause) { Class = p.Class, Check = check };
 
     private sealed class Progress(DateTimeOffset downSince)
     {
         public DateTimeOffset DownSince { get; } = downSince;
-        public int NextStep { get; set; }
+        public List<string> Done { get; } = [];
         public DateTimeOffset? ActedAt { get; set; }
         public string? LastAction { get; set; }
+        public bool Judged { get; set; }
         public DateTimeOffset? CallsWaitSince { get; set; }
         public DateTimeOffset? ExhaustedAt { get; set; }
         public string Reason { get; set; } = HealingLabels.RegistrationLost;
         public string? Cause { get; set; }
+        public FailureClass Class { get; set; } = FailureClass.Unknown;
     }
 }

@@ -25,6 +25,7 @@ public sealed class RemediationRunner(
         (HealingLabels.ReloadPjsip, HealingLabels.RtpTimeouts),
         (HealingLabels.RestartAsterisk, HealingLabels.RegistrationLost), (HealingLabels.RestartAsterisk, HealingLabels.RegistrationStopped),
         (HealingLabels.RestartAsterisk, HealingLabels.AmiHung), (HealingLabels.RestartAsterisk, HealingLabels.Scheduled),
+        (HealingLabels.StartAsterisk, HealingLabels.ServiceFailed),
     ];
 
     /// <summary>Creates every healing series at zero.</summary>
@@ -32,8 +33,18 @@ public sealed class RemediationRunner(
     {
         foreach (var (action, reason) in KnownActions)
         {
-            metrics.Prepare(action, reason);
+            metrics.Prepare(action, reason, HealingLabels.Outcomes);
         }
+    }
+
+    /// <summary>
+    /// Counts an action that healed: the condition cleared within its wait (on top of its <c>sent</c>), and
+    /// records it in the action log.
+    /// </summary>
+    public void CountHealed(string action, string reason, string target)
+    {
+        metrics.Count(action, reason, HealingLabels.Healed);
+        actions?.Record(new ActionRecord(time.GetUtcNow(), action, reason, target, HealingLabels.Healed));
     }
 
     /// <summary>Runs <paramref name="action"/> (a <see cref="HealingLabels"/> action) for <paramref name="target"/>.</summary>
@@ -44,6 +55,7 @@ public sealed class RemediationRunner(
             HealingLabels.Reregister => await asterisk.ReregisterAsync(target, ct).ConfigureAwait(false),
             HealingLabels.ReloadPjsip => await asterisk.ReloadPjsipAsync(ct).ConfigureAwait(false),
             HealingLabels.RestartAsterisk => await service.RestartAsync(ct).ConfigureAwait(false),
+            HealingLabels.StartAsterisk => await service.ResetFailedAndStartAsync(ct).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Not a healing action."),
         };
         var label = HealingLabels.Outcome(outcome);
@@ -54,15 +66,18 @@ public sealed class RemediationRunner(
         var details = new Dictionary<string, string> { ["action"] = action, ["reason"] = reason };
         if (cause is not null) details["cause"] = cause;
         if (outcome == ActionOutcome.DryRun) details["dry_run"] = "true";
+        var remediation = outcome switch
+        {
+            ActionOutcome.Success => RemediationOutcome.Sent,
+            ActionOutcome.DryRun => RemediationOutcome.Skipped,
+            _ => RemediationOutcome.Failed,
+        };
+        // Every step of a ladder is its own alert: the action is part of the de-duplication key.
         alerts.Publish(new Alert(AlertKind.Remediation, outcome == ActionOutcome.Failed ? AlertSeverity.Critical : AlertSeverity.Warning, target, time.GetUtcNow())
         {
-            Outcome = outcome switch
-            {
-                ActionOutcome.Success => RemediationOutcome.Succeeded,
-                ActionOutcome.DryRun => RemediationOutcome.Skipped,
-                _ => RemediationOutcome.Failed,
-            },
+            Outcome = remediation,
             Details = details,
+            Key = $"{AlertKind.Remediation}:{target}:{action}:{remediation}",
         });
         return outcome;
     }

@@ -17,7 +17,8 @@ public sealed class RtpTimeoutMonitor(
     HealingMetrics metrics,
     IAlertPublisher alerts,
     TimeProvider time,
-    ILogger<RtpTimeoutMonitor> logger)
+    ILogger<RtpTimeoutMonitor> logger,
+    IActuatorGate? gate = null)
 {
     private const int RequestedChannelNotAvailable = 44;
     private readonly Dictionary<string, DateTimeOffset> _seenChannels = new(StringComparer.Ordinal);
@@ -33,9 +34,13 @@ public sealed class RtpTimeoutMonitor(
 
     /// <summary>A channel hung up; counted when it was answered and the cause is 44.</summary>
     public Task OnHangupAsync(string channel, string endpoint, int cause, bool wasUp, CancellationToken ct) =>
-        cause == RequestedChannelNotAvailable && wasUp ? RecordAsync(channel, endpoint, ct) : Task.CompletedTask;
+        IsRtpTimeoutHangup(cause, wasUp) ? RecordAsync(channel, endpoint, ct) : Task.CompletedTask;
 
-    private async Task RecordAsync(string channel, string endpoint, CancellationToken ct)
+    /// <summary>Whether a hangup is an RTP timeout: cause 44 on a channel that was answered.</summary>
+    public static bool IsRtpTimeoutHangup(int cause, bool wasUp) => cause == RequestedChannelNotAvailable && wasUp;
+
+    /// <summary>One RTP-timeout incident (from either source; the second sighting of a channel is ignored).</summary>
+    public async Task RecordAsync(string channel, string endpoint, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -66,7 +71,7 @@ public sealed class RtpTimeoutMonitor(
                     ["window_minutes"] = options.RtpTimeoutWindow.TotalMinutes.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
                 },
             });
-            if (options.Enabled && options.ReloadOnRtpSpike && budget.TryAcquire(HealingLabels.ReloadPjsip) == BudgetVerdict.Allowed)
+            if (options.Enabled && options.ReloadOnRtpSpike && gate?.Paused != true && budget.TryAcquire(HealingLabels.ReloadPjsip) == BudgetVerdict.Allowed)
             {
                 await runner.RunAsync(HealingLabels.ReloadPjsip, HealingLabels.RtpTimeouts, endpoint, ct).ConfigureAwait(false);
             }

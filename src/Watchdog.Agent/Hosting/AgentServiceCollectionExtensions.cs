@@ -43,7 +43,7 @@ public static class AgentServiceCollectionExtensions
         services.AddWatchdogMetrics();
         services.AddWatchdogAlerting(settings.Alerting);
         services.AddWatchdogActuators(settings.Actuators, settings.Security.Ufw, settings.Healing.Service, overrides.Firewall, overrides.ServiceManager);
-        services.AddWatchdogHealing(settings.Healing);
+        services.AddWatchdogHealing(settings.Healing, settings.Diagnosis.Doctor.ConfigDirectory);
         services.AddWatchdogSecurity(settings.Security, settings.Diagnosis.Trunks.Providers);
         services.AddWatchdogDiagnosis(settings.Diagnosis, settings.Healing.AsteriskLogPath);
         services.AddWatchdogFleet(settings.Fleet);

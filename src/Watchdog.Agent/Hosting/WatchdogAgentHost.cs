@@ -34,6 +34,7 @@ public static class WatchdogAgentHost
         app.MapWatchdogApi();
         // Created at start so their metrics exist from the first scrape.
         _ = app.Services.GetRequiredService<HealingMetrics>();
+        _ = app.Services.GetRequiredService<MaintenanceAlerts>();
         _ = app.Services.GetService<SecurityMetrics>();
         return app;
     }

@@ -34,6 +34,7 @@ public sealed class PbxMetrics : IDisposable
     private readonly SeriesSet<string> _registered;
     private readonly Counter _transitions;
     private readonly SeriesSet<string> _reachable;
+    private readonly SeriesSet<(string Endpoint, string Contact)> _contactReachable;
     private readonly SeriesSet<(string Endpoint, string Contact)> _roundtrip;
     private readonly SeriesSet<string> _channelsActive;
     private readonly ChildCache<string, Counter.Child> _calls;
@@ -57,8 +58,12 @@ public sealed class PbxMetrics : IDisposable
         _registered = new(k => registered.WithLabels(k), k => registered.RemoveLabelled(k));
         _transitions = factory.CreateCounter("asterisk_registration_transitions_total", "Outbound registration status changes, by new status.", "registration", "status");
         _transitionChildren = new(k => _transitions.WithLabels(k.Registration, k.Status));
-        var reachable = factory.CreateGauge("asterisk_endpoint_reachable", "1 when any contact of the endpoint is Reachable or NonQualified.", "endpoint");
+        var reachable = factory.CreateGauge("asterisk_endpoint_reachable",
+            "1 when any contact of the endpoint is Reachable or NonQualified, 0 when every contact with a qualify result is Unreachable; absent when there is nothing to reach (no contact).", "endpoint");
         _reachable = new(k => reachable.WithLabels(k), k => reachable.RemoveLabelled(k));
+        var contactReachable = factory.CreateGauge("asterisk_contact_reachable",
+            "Qualify result of one contact: 1 Reachable or NonQualified, 0 Unreachable; absent before the first result.", "endpoint", "contact");
+        _contactReachable = new(k => contactReachable.WithLabels(k.Endpoint, k.Contact), k => contactReachable.RemoveLabelled(k.Endpoint, k.Contact));
         var roundtrip = factory.CreateGauge("asterisk_contact_roundtrip_seconds", "Last qualify round trip of a reachable contact.", "endpoint", "contact");
         _roundtrip = new(k => roundtrip.WithLabels(k.Endpoint, k.Contact), k => roundtrip.RemoveLabelled(k.Endpoint, k.Contact));
         var channelsActive = factory.CreateGauge("asterisk_channels_active", "Active channels, by endpoint.", "endpoint");
@@ -108,6 +113,7 @@ public sealed class PbxMetrics : IDisposable
             }
             _registered.Commit();
             _reachable.Commit();
+            _contactReachable.Commit();
             _roundtrip.Commit();
             _channelsActive.Commit();
             _rendered = s;
@@ -186,10 +192,17 @@ public sealed class PbxMetrics : IDisposable
         var active = s.ActiveChannelsByEndpoint();
         foreach (var endpoint in s.Endpoints.Values)
         {
-            _reachable.Set(endpoint.Name, endpoint.IsReachable ? 1 : 0);
+            if (endpoint.Reachability is { } reachable)
+            {
+                _reachable.Set(endpoint.Name, reachable ? 1 : 0);
+            }
             _channelsActive.Set(endpoint.Name, active.GetValueOrDefault(endpoint.Name));
             foreach (var (contact, label) in ContactLabels(endpoint))
             {
+                if (contact.HasResult)
+                {
+                    _contactReachable.Set((endpoint.Name, label), contact.IsReachable ? 1 : 0);
+                }
                 if (contact.RoundtripUsec is { } rtt && contact.IsReachable)
                 {
                     _roundtrip.Set((endpoint.Name, label), rtt / 1_000_000.0);

@@ -22,6 +22,7 @@ public sealed partial class BanManager : IAuthFailureSink
     private readonly ILogger<BanManager> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, BanEntry> _bans = new(StringComparer.Ordinal);
+    private readonly Healing.IActuatorGate? _actuatorGate;
 
     /// <summary>Creates the manager; call <see cref="StartAsync"/> before feeding failures.</summary>
     public BanManager(
@@ -33,7 +34,8 @@ public sealed partial class BanManager : IAuthFailureSink
         SecurityMetrics metrics,
         RemediationMetrics remediations,
         TimeProvider time,
-        ILogger<BanManager> logger)
+        ILogger<BanManager> logger,
+        Healing.IActuatorGate? actuatorGate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -49,6 +51,7 @@ public sealed partial class BanManager : IAuthFailureSink
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _actuatorGate = actuatorGate;
     }
 
     /// <summary>The settings in force (for the API: <c>MaxRetry</c>, <c>FindTime</c>, <c>MaxBanTime</c>).</summary>
@@ -128,7 +131,8 @@ public sealed partial class BanManager : IAuthFailureSink
                 case FailureVerdict.Whitelisted:
                     LogMessages.WhitelistedFailure(_logger, address.ToString(), AttackSourceLabel.Of(failure.Source), failure.Kind);
                     break;
-                case FailureVerdict.Ban:
+                // Maintenance pauses bans; the window keeps counting, so the next failure after it bans.
+                case FailureVerdict.Ban when _actuatorGate?.Paused != true:
                     var reason = AttackSourceLabel.Of(failure.Source) + "_bruteforce";
                     if (await BanCoreAsync(address, failure.Source, reason, null, true, cancellationToken).ConfigureAwait(false) == BanResult.Banned)
                     {
@@ -252,6 +256,7 @@ public sealed partial class BanManager : IAuthFailureSink
     /// <summary>Lifts every ban whose time is up; returns how many were lifted.</summary>
     public async Task<int> LiftExpiredAsync(CancellationToken cancellationToken)
     {
+        if (_actuatorGate?.Paused == true) return 0; // maintenance: the firewall is left alone; expired bans go after it
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Detection;
+using Watchdog.Agent.Healing;
 
 namespace Watchdog.Agent.Security;
 
@@ -34,7 +35,8 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<IAttackAlertSink>(sp => new AttackAlertPublisher(sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<ActionLog>()));
         services.AddSingleton(sp => new BanManager(settings.Bans, sp.GetRequiredService<IpWhitelist>(), sp.GetRequiredService<IFirewall>(),
             sp.GetRequiredService<BanStateStore>(), sp.GetRequiredService<IAttackAlertSink>(), sp.GetRequiredService<SecurityMetrics>(),
-            sp.GetRequiredService<RemediationMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BanManager>>()));
+            sp.GetRequiredService<RemediationMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BanManager>>(),
+            sp.GetService<IActuatorGate>()));
         services.AddHostedService<SecurityService>();
         return services;
     }

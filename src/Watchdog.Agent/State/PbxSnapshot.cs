@@ -88,6 +88,9 @@ public sealed record RegistrationState(
     DateTimeOffset? LastChangeAt, string? LastErrorStatus, DateTimeOffset? LastErrorAt,
     ImmutableArray<RegistrationTransition> History)
 {
+    /// <summary>The auth section it registers with (<c>outbound_auth</c>), when listed.</summary>
+    public string OutboundAuth { get; init; } = "";
+
     /// <summary>Status is <c>Registered</c>.</summary>
     public bool IsRegistered => Status.Equals("Registered", StringComparison.OrdinalIgnoreCase);
 }
@@ -105,6 +108,12 @@ public sealed record ContactState(string Aor, string Uri, string Status, long? R
     /// </summary>
     public bool IsReachable =>
         Status.Equals("Reachable", StringComparison.OrdinalIgnoreCase) || Status.Equals("NonQualified", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether there is a result to report: Reachable, Unreachable or NonQualified. <c>Unknown</c> (qualify
+    /// has not answered yet) and other states say nothing either way.
+    /// </summary>
+    public bool HasResult => IsReachable || Status.Equals("Unreachable", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A PJSIP endpoint.</summary>
@@ -116,6 +125,13 @@ public sealed record EndpointState(string Name, string DeviceState, ImmutableDic
     /// <summary>A new endpoint with no contacts.</summary>
     public static EndpointState Create(string name, string deviceState = "") =>
         new(name, deviceState, ImmutableDictionary<string, ContactState>.Empty.WithComparers(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Whether the endpoint can be reached: true when any contact is reachable, false when every contact with
+    /// a result is unreachable, null when there is nothing to reach (no contact — a provider trunk identified
+    /// by IP, a phone that is not registered — or no qualify result yet). Absent is not 0.
+    /// </summary>
+    public bool? Reachability => IsReachable ? true : Contacts.Values.Any(c => c.HasResult) ? false : null;
 
     /// <summary>Reachable when any contact is (see <see cref="ContactState.IsReachable"/>); an endpoint with no contact is not.</summary>
     public bool IsReachable

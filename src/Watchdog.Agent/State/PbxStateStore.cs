@@ -82,8 +82,10 @@ public sealed class PbxStateStore
                 _journal = null;
                 _resyncGeneration++;
             }
-            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason)
+            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason
+                && !(disconnectReason == "ConnectFailed" && ami.LastDisconnectReason is "ServerShutdown" or "PingTimeout" or "NoBanner"))
             {
+                // The most informative reason of the outage stays: "shut down cleanly" or "hung" is not replaced by "refused".
                 // Still down, for a new reason (e.g. refused, then the login rejected): keep the outage's start.
                 ami = ami with { LastDisconnectReason = disconnectReason };
             }
@@ -270,19 +272,19 @@ public sealed class PbxStateStore
             if (previous.Registrations.TryGetValue(r.Name, out var known) && touchedLive.Contains((r.ClientUri, r.ServerUri)))
             {
                 // A live event during the resync is newer than the list, already counted, and replayed below.
-                registrations[r.Name] = known with { Endpoint = r.Endpoint };
+                registrations[r.Name] = known with { Endpoint = r.Endpoint, OutboundAuth = r.OutboundAuth };
             }
             else if (known is not null)
             {
                 // A change that happened while we were not listening still counts as a transition.
                 if (known.Status != r.Status) totals = CountTransition(totals, r.Name, r.Status);
-                registrations[r.Name] = Transition(known, r.Status, at) with { ClientUri = r.ClientUri, ServerUri = r.ServerUri, Endpoint = r.Endpoint };
+                registrations[r.Name] = Transition(known, r.Status, at) with { ClientUri = r.ClientUri, ServerUri = r.ServerUri, Endpoint = r.Endpoint, OutboundAuth = r.OutboundAuth };
             }
             else
             {
                 var error = r.Status.Equals("Registered", StringComparison.OrdinalIgnoreCase) ? null : r.Status;
                 registrations[r.Name] = new RegistrationState(r.Name, r.ClientUri, r.ServerUri, r.Endpoint, r.Status,
-                    null, error, error is null ? null : at, []);
+                    null, error, error is null ? null : at, []) { OutboundAuth = r.OutboundAuth };
             }
         }
 

@@ -179,7 +179,7 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         {
             if (OutboundRegistrationDetail.From(m) is { } r)
             {
-                registrations.Add(new ResyncRegistration(r.ObjectName, r.ClientUri, r.ServerUri, r.Endpoint, r.Status));
+                registrations.Add(new ResyncRegistration(r.ObjectName, r.ClientUri, r.ServerUri, r.Endpoint, r.Status, r.OutboundAuth));
             }
         }
 

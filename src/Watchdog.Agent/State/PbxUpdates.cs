@@ -35,7 +35,7 @@ public sealed record PbxResyncData(
     DateTimeOffset? AsteriskStartedAt);
 
 /// <summary>A registration as listed by a resync.</summary>
-public sealed record ResyncRegistration(string Name, string ClientUri, string ServerUri, string Endpoint, string Status);
+public sealed record ResyncRegistration(string Name, string ClientUri, string ServerUri, string Endpoint, string Status, string OutboundAuth = "");
 
 /// <summary>An endpoint as listed by a resync.</summary>
 public sealed record ResyncEndpoint(string Name, string DeviceState, IReadOnlyList<ContactState> Contacts);

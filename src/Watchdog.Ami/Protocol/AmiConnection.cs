@@ -101,7 +101,7 @@ internal sealed class AmiConnection : IAsyncDisposable
         catch (Exception e)
         {
             var error = e is TimeoutException
-                ? connection.Break(AmiDisconnectReason.ProtocolError, "No AMI banner within the connect timeout.")
+                ? connection.Break(AmiDisconnectReason.NoBanner, "No AMI banner within the connect timeout.")
                 : null;
             await connection.DisposeAsync().ConfigureAwait(false);
             if (error is null)

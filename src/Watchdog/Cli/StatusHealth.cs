@@ -16,7 +16,7 @@ internal static class StatusHealth
         foreach (var e in status.Endpoints.Where(e => e.Contacts.Count > 0))
         {
             var down = e.Contacts.Where(c => !IsReachable(c.Status)).Select(c => c.Label).ToList();
-            if (down.Count > 0 || !e.Reachable)
+            if (down.Count > 0 || e.Reachable == false)
                 problems.Add($"endpoint {e.Name} is unreachable" + (down.Count > 0 ? $" ({string.Join(", ", down)})" : ""));
         }
         return problems;

@@ -65,13 +65,13 @@ internal static class StatusRenderer
         {
             if (e.Contacts.Count == 0)
             {
-                endpoints.AddRow(Cell(e.Name), State(e.Reachable ? "yes" : "no", e.Reachable), Cell("-"), Cell(""), Cell(""), Number(e.ActiveChannels));
+                endpoints.AddRow(Cell(e.Name), State(e.Reachable switch { true => "yes", false => "no", null => "-" }, e.Reachable != false), Cell("-"), Cell(""), Cell(""), Number(e.ActiveChannels));
                 continue;
             }
             var first = true;
             foreach (var c in e.Contacts)
             {
-                endpoints.AddRow(Cell(first ? e.Name : ""), first ? State(e.Reachable ? "yes" : "no", e.Reachable) : Cell(""),
+                endpoints.AddRow(Cell(first ? e.Name : ""), first ? State(e.Reachable switch { true => "yes", false => "no", null => "-" }, e.Reachable != false) : Cell(""),
                     Cell(c.Label), State(c.Status, c.Status != "Unreachable"),
                     Cell(c.RoundtripMs is { } rtt ? rtt.ToString("0.#", CultureInfo.InvariantCulture) + " ms" : ""), first ? Number(e.ActiveChannels) : Cell(""));
                 first = false;

@@ -13,6 +13,8 @@ public static class MetricContract
         "asterisk_registration_transitions_total",
         "asterisk_endpoint_reachable",
         "asterisk_contact_roundtrip_seconds",
+        "asterisk_contact_reachable",
+        "watchdog_maintenance",
         "asterisk_channels_active",
         "asterisk_calls_total",
         "asterisk_hangups_total",

@@ -29,7 +29,17 @@ internal sealed class FakeAsteriskControl : IAsteriskControl
 internal sealed class FakeServiceManager : IServiceManager
 {
     public bool Active { get; set; } = true;
+    public string State { get; set; } = "active";
     public int Restarts;
+    public int Starts;
+
+    public Task<string> StateAsync(CancellationToken ct) => Task.FromResult(Active ? "active" : State);
+
+    public Task<ActionOutcome> ResetFailedAndStartAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref Starts);
+        return Task.FromResult(ActionOutcome.Success);
+    }
 
     public Task<bool> IsActiveAsync(CancellationToken ct) => Task.FromResult(Active);
 
@@ -64,9 +74,23 @@ internal sealed class FakePbx : IPbxHealthSource
     public void Registration(string status, DateTimeOffset since, int channels = 0) =>
         Current = Current with
         {
-            Registrations = [new RegistrationObservation("mango-registration", status == "Registered", status, since, "sip:mango-user@127.0.0.1:5070", "sip:127.0.0.1:5070")],
+            Registrations = [new RegistrationObservation("mango-registration", status == "Registered", status, since, "sip:mango-user@127.0.0.1:5070", "sip:127.0.0.1:5070", "mango-auth")],
             ActiveChannels = channels,
         };
+
+    /// <summary>Evidence that Asterisk itself fails: every qualified peer stopped answering too.</summary>
+    public void EveryPeerUnreachable() =>
+        Current = Current with { QualifiedContactsReachable = 0, QualifiedContactsUnreachable = 1 };
+}
+
+internal sealed class FakeConfigProbe : IPjsipConfigProbe
+{
+    public PjsipConfigFacts Facts { get; set; } = new(null, null);
+    public List<DateTimeOffset> Reloads { get; } = [];
+
+    public Task<PjsipConfigFacts> ReadAsync(CancellationToken ct) => Task.FromResult(Facts);
+
+    public void Reloaded(DateTimeOffset at) => Reloads.Add(at);
 }
 
 /// <summary>Everything a healer needs, wired with fakes and a fake clock.</summary>
@@ -82,7 +106,8 @@ internal sealed class HealingRig
         Causes = new RegistrationCauses(Time);
         Runner = new RemediationRunner(Asterisk, Service, new RemediationMetrics(factory), Alerts, Time, NullLogger<RemediationRunner>.Instance);
         Ladder = new RegistrationLadder(Options, Budget);
-        Healer = new RegistrationHealer(Options, Pbx, Ladder, Causes, Budget, Runner, HealingMetrics, Alerts, Time, NullLogger<RegistrationHealer>.Instance);
+        Healer = new RegistrationHealer(Options, Pbx, Ladder, Causes, Budget, Runner, HealingMetrics, Alerts, Time, NullLogger<RegistrationHealer>.Instance,
+            Config, Maintenance);
     }
 
     public HealingOptions Options { get; }
@@ -92,6 +117,9 @@ internal sealed class HealingRig
     public FakeServiceManager Service { get; } = new();
     public RecordingAlerts Alerts { get; } = new();
     public FakePbx Pbx { get; } = new();
+    public FakeConfigProbe Config { get; } = new();
+    public MaintenanceMode Maintenance => _maintenance ??= new MaintenanceMode(Time);
+    private MaintenanceMode? _maintenance;
     public HealingMetrics HealingMetrics { get; }
     public RemediationBudget Budget { get; }
     public RegistrationCauses Causes { get; }

@@ -25,10 +25,29 @@ public class RegistrationHealerTests
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Ladder_climbs_from_reregister_to_reload_to_restart_then_gives_up()
+    public async Task Unknown_cause_climbs_from_reregister_to_reload_and_stops_there_without_evidence_against_Asterisk()
     {
         var rig = new HealingRig();
         rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow());
+
+        await rig.After(60 * Second);            // grace over → re-register
+        await rig.After(30 * Second);            // → reload
+        await rig.After(60 * Second);            // nothing more: one trunk down is not Asterisk's fault
+        await rig.After(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(["reregister mango-registration", "reload_pjsip"], rig.Asterisk.Calls);
+        Assert.Equal(0, rig.Service.Restarts);
+        var exhausted = rig.Alerts.Published.Last(a => a.Kind == AlertKind.RegistrationLost);
+        Assert.Equal("ladder-exhausted:mango-registration", exhausted.Key);
+        Assert.Equal(HealingPolicy.CheckNetwork, exhausted.Details["check"]);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Unknown_cause_with_every_peer_failing_climbs_to_restart_then_gives_up()
+    {
+        var rig = new HealingRig();
+        rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow());
+        rig.Pbx.EveryPeerUnreachable();
 
         await rig.After(60 * Second);            // grace over → re-register
         await rig.After(29 * Second);            // still within the re-register's wait
@@ -80,6 +99,7 @@ public class RegistrationHealerTests
     {
         var rig = new HealingRig();
         rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow(), channels: 4);
+        rig.Pbx.EveryPeerUnreachable();
         await rig.After(60 * Second);
         await rig.After(30 * Second);
         await rig.After(60 * Second);    // restart is due, but 4 channels are up
@@ -87,6 +107,7 @@ public class RegistrationHealerTests
         Assert.Equal(0, rig.Service.Restarts);
 
         rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow() - TimeSpan.FromMinutes(3), channels: 0);
+        rig.Pbx.EveryPeerUnreachable();
         await rig.After(5 * Second);
 
         Assert.Equal(1, rig.Service.Restarts);
@@ -97,6 +118,7 @@ public class RegistrationHealerTests
     {
         var rig = new HealingRig(new HealingOptions { RestartCallsDeadline = TimeSpan.FromMinutes(15) });
         rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow(), channels: 2);
+        rig.Pbx.EveryPeerUnreachable();
         await rig.After(60 * Second);
         await rig.After(30 * Second);
         await rig.After(60 * Second);
@@ -113,6 +135,7 @@ public class RegistrationHealerTests
     {
         var rig = new HealingRig(new HealingOptions { MaxActionsPerHour = 2, LadderResetAfter = TimeSpan.FromMinutes(1) });
         rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow());
+        rig.Pbx.EveryPeerUnreachable();
 
         await rig.After(60 * Second);           // reregister (1)
         await rig.After(30 * Second);           // reload (2)

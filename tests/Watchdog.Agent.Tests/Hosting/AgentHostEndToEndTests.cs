@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Watchdog.Simulator;
 
 namespace Watchdog.Agent.Tests.Hosting;
@@ -10,18 +12,30 @@ public class AgentHostEndToEndTests
         await using var agent = await AgentUnderTest.StartAsync();
         await agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
 
+        // Maintenance holds healing while the provider blips (a 403 is re-registered once: it must not race the blip's end).
+        (await agent.Http.PostAsJsonAsync("/api/maintenance", new { durationSeconds = 600, reason = "provider blip" })).EnsureSuccessStatusCode();
         agent.Simulator.SetRegistrar("mango-registration", RegistrarBehaviour.Forbids, permanent: true);
         await agent.WaitForMetricAsync("asterisk_registration_failures_total{registration=\"mango-registration\",cause=\"403\"} 1");
         var down = await agent.StatusAsync();
         var registration = down.GetProperty("registrations")[0];
+        Assert.True(down.GetProperty("maintenance").GetProperty("active").GetBoolean());
+        Assert.Equal("provider blip", down.GetProperty("maintenance").GetProperty("reason").GetString());
+        Assert.DoesNotContain("PJSIPRegister", agent.Simulator.ReceivedActions);
         agent.Simulator.SetRegistrar("mango-registration", RegistrarBehaviour.Accepts);
+        (await agent.Http.DeleteAsync("/api/maintenance")).EnsureSuccessStatusCode();
 
-        var metrics = await agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"success\"} 1");
+        var metrics = await agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"sent\"} 1");
         await agent.WaitForMetricAsync("asterisk_registration_registered{registration=\"mango-registration\"} 1");
         Assert.Contains("PJSIPRegister", agent.Simulator.ReceivedActions);
         Assert.Equal("403", registration.GetProperty("lastFailureCause").GetString());
         Assert.True(registration.GetProperty("failurePermanent").GetBoolean());
         Assert.Contains("watchdog_remediation_cap_reached 0", metrics);
+        await agent.WaitForMetricAsync("watchdog_remediations_total{action=\"reregister\",reason=\"registration_stopped\",outcome=\"healed\"} 1");
+        var after = await agent.StatusAsync();
+        var recovered = after.GetProperty("registrations")[0];
+        Assert.Equal("403", recovered.GetProperty("lastFailureCause").GetString()); // kept after recovery, with its time
+        Assert.Equal(JsonValueKind.String, recovered.GetProperty("lastFailureAt").ValueKind);
+        Assert.False(after.GetProperty("maintenance").GetProperty("active").GetBoolean());
     }
 
     [Fact(Timeout = 60_000)]

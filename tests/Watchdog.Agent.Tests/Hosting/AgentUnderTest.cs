@@ -37,14 +37,14 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     public string MessagesLog { get; }
     public string AuthLog { get; }
-    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<AgentUnderTest> StartAsync(Func<AgentSettings, AgentSettings>? configure = null, Action<IServiceCollection>? services = null, SimulatedPbx? pbx = null)
     {
         var work = Directory.CreateTempSubdirectory("watchdog-agent-");
         var messagesLog = Path.Combine(work.FullName, "messages");
         var authLog = Path.Combine(work.FullName, "auth.log");
         File.WriteAllText(messagesLog, "");
         File.WriteAllText(authLog, "");
-        var sim = new AmiSimulator { MessagesLogPath = messagesLog };
+        var sim = new AmiSimulator(pbx) { MessagesLogPath = messagesLog };
         sim.Start();
         var settings = new AgentSettings
         {

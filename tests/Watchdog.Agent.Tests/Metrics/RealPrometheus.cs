@@ -124,6 +124,10 @@ internal sealed class RealPrometheus : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (System.Text.Json.JsonException)
+            {
+                // Listening but not ready: "Service Unavailable" in plain text while the TSDB opens (slower on a loaded machine).
+            }
             catch (OperationCanceledException) when (!cts.IsCancellationRequested)
             {
                 // One request timed out; try again.

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Actuators;
+
+namespace Watchdog.Agent.Healing;
+
+/// <summary>
+/// Asterisk down is not only systemd's business. While AMI has been down for
+/// <see cref="HealingOptions.ServiceCheckAfter"/> the unit's state is read: <c>failed</c> (a crash, or the
+/// start limit hit, so systemd will not try again) → <c>systemctl reset-failed</c> then <c>start</c>, within
+/// the budget, alerting; <c>inactive</c> (someone stopped it) → alert only, never start it. One alert per
+/// outage; resolved when AMI is back.
+/// </summary>
+public sealed class AsteriskServiceMonitor(
+    HealingOptions options,
+    IPbxHealthSource pbx,
+    IServiceManager service,
+    RemediationBudget budget,
+    RemediationRunner runner,
+    IAlertPublisher alerts,
+    TimeProvider time,
+    ILogger<AsteriskServiceMonitor> logger,
+    IActuatorGate? gate = null)
+{
+    private string? _alertedState;
+    private DateTimeOffset? _startedForOutage;
+
+    /// <summary>The unit state last read while AMI was down (null while AMI is up).</summary>
+    public string? LastState { get; private set; }
+
+    /// <summary>One look.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        var view = pbx.Current;
+        var now = time.GetUtcNow();
+        if (view.AmiUnusableSince is not { } since)
+        {
+            if (_alertedState is not null)
+            {
+                alerts.Publish(new Alert(AlertKind.AsteriskUp, AlertSeverity.Info, "asterisk", now));
+            }
+            _alertedState = null;
+            _startedForOutage = null;
+            LastState = null;
+            return;
+        }
+        if (now - since < options.ServiceCheckAfter)
+        {
+            return;
+        }
+
+        var state = await service.StateAsync(ct).ConfigureAwait(false);
+        LastState = state;
+        if (state is not ("failed" or "inactive"))
+        {
+            return; // active (then the hung monitor judges), activating, unknown: nothing to say yet
+        }
+        if (_alertedState != state)
+        {
+            _alertedState = state;
+            LogMessages.AsteriskServiceDown(logger, state);
+            alerts.Publish(new Alert(AlertKind.AsteriskDown, AlertSeverity.Critical, "asterisk", now)
+            {
+                Details = new Dictionary<string, string> { ["state"] = state },
+            });
+        }
+        if (state != "failed" || !options.Enabled || gate?.Paused == true || _startedForOutage == since)
+        {
+            return;
+        }
+        if (budget.TryAcquire(HealingLabels.StartAsterisk) != BudgetVerdict.Allowed)
+        {
+            return;
+        }
+        _startedForOutage = since;
+        await runner.RunAsync(HealingLabels.StartAsterisk, HealingLabels.ServiceFailed, "asterisk", ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Watchdog.Agent.Alerting;
+using Watchdog.Agent.Healing;
+
+namespace Watchdog.Agent.Tests.Healing;
+
+public class ServiceAndMaintenanceTests
+{
+    private static AsteriskServiceMonitor Monitor(HealingRig rig) =>
+        new(rig.Options, rig.Pbx, rig.Service, rig.Budget, rig.Runner, rig.Alerts, rig.Time, NullLogger<AsteriskServiceMonitor>.Instance, rig.Maintenance);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Failed_unit_is_reset_and_started_once_per_outage_within_the_budget_and_alerted()
+    {
+        var rig = new HealingRig();
+        rig.Service.Active = false;
+        rig.Service.State = "failed";
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ConnectFailed");
+        var monitor = Monitor(rig);
+
+        rig.Time.Advance(TimeSpan.FromSeconds(15));
+        await monitor.TickAsync(default);
+        rig.Time.Advance(TimeSpan.FromSeconds(5));
+        await monitor.TickAsync(default);
+
+        Assert.Equal(1, rig.Service.Starts);
+        var down = Assert.Single(rig.Alerts.Published, a => a.Kind == AlertKind.AsteriskDown);
+        Assert.Equal("failed", down.Details["state"]);
+        Assert.Contains("watchdog_remediations_total{action=\"start_asterisk\",reason=\"service_failed\",outcome=\"sent\"} 1", await rig.ScrapeAsync());
+
+        rig.Pbx.Current = new PbxHealthView(true, null, [], 0);
+        await monitor.TickAsync(default);
+        Assert.Equal(AlertKind.AsteriskUp, rig.Alerts.Published.Last().Kind);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Inactive_unit_someone_stopped_is_only_alerted()
+    {
+        var rig = new HealingRig();
+        rig.Service.Active = false;
+        rig.Service.State = "inactive";
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ServerShutdown");
+
+        rig.Time.Advance(TimeSpan.FromMinutes(5));
+        await Monitor(rig).TickAsync(default);
+
+        Assert.Equal(0, rig.Service.Starts);
+        Assert.Equal(0, rig.Service.Restarts);
+        Assert.Equal("inactive", Assert.Single(rig.Alerts.Published, a => a.Kind == AlertKind.AsteriskDown).Details["state"]);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Maintenance_pauses_every_actuator_says_so_once_and_ends_at_its_deadline()
+    {
+        var rig = new HealingRig();
+        var announcer = new MaintenanceAlerts(rig.Maintenance, rig.Alerts, rig.Time, Prometheus.Metrics.WithCustomRegistry(rig.Registry));
+        rig.Maintenance.On(TimeSpan.FromHours(2), "provider work");
+        announcer.Check();
+        rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow());
+        rig.Service.Active = false;
+        rig.Service.State = "failed";
+
+        await rig.After(TimeSpan.FromMinutes(5));                       // the registration healer, paused
+        rig.Pbx.Current = rig.Pbx.Current with { AmiLoggedIn = false, AmiUnusableSince = rig.Time.GetUtcNow() - TimeSpan.FromMinutes(5) };
+        await Monitor(rig).TickAsync(default);                          // the service monitor, paused
+        announcer.Check();
+
+        Assert.Empty(rig.Asterisk.Calls);
+        Assert.Equal(0, rig.Service.Starts);
+        Assert.Single(rig.Alerts.Published, a => a.Kind == AlertKind.MaintenanceOn);
+        Assert.Contains("watchdog_maintenance 1", await rig.ScrapeAsync());
+        Assert.Contains(AlertKind.RegistrationLost, rig.Alerts.Kinds); // observing and alerting go on
+
+        rig.Time.Advance(TimeSpan.FromHours(2));
+        announcer.Check();
+        Assert.False(rig.Maintenance.Current.Active);
+        Assert.Equal(AlertKind.MaintenanceOff, rig.Alerts.Published.Last().Kind);
+        Assert.Contains("watchdog_maintenance 0", await rig.ScrapeAsync());
+        rig.Pbx.Current = rig.Pbx.Current with { AmiLoggedIn = true, AmiUnusableSince = null };
+        await rig.After(TimeSpan.FromSeconds(5));
+        Assert.Equal(["reregister mango-registration"], rig.Asterisk.Calls);
+    }
+}
