@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Diagnosis;
@@ -12,51 +11,52 @@ namespace Watchdog;
 /// </summary>
 public static class DoctorCommand
 {
-    /// <summary>The command's help text.</summary>
-    public const string Help = """
-        usage: watchdog doctor [--json] [--config FILE]
-
-        Audits this box: pjsip.conf (trunks, NAT, identify), manager.conf (the agent's user, exposure),
-        rtp.conf and ufw (SIP, TLS, RTP and SSH open), and — when configured — the SIP DNS records and
-        TLS certificates. Prints each finding with its severity, what was found, the symptom and the
-        exact fix. It only reads; it changes nothing.
-
-          --json         print the report as JSON instead
-          --config FILE  read the Diagnosis section of FILE (default /etc/watchdog/watchdog.json when
-                         it exists; built-in defaults otherwise: /etc/asterisk, /usr/sbin/ufw, user watchdog)
-
-        exit code: 0 nothing worse than info, 1 warnings, 2 critical findings, 3 bad configuration.
-        """;
+    internal static System.CommandLine.Command Create(Cli.CliContext context)
+    {
+        var json = Cli.CommonOptions.Json("print the report as JSON instead");
+        var config = Cli.CommonOptions.Config("read the Diagnosis section of FILE (default /etc/watchdog/watchdog.json when it exists; built-in defaults otherwise: /etc/asterisk, /usr/sbin/ufw, user watchdog)");
+        var command = new Cli.CliCommand("doctor", """
+            Audits this box: pjsip.conf (trunks, NAT, identify), manager.conf (the agent's user, exposure),
+            rtp.conf and ufw (SIP, TLS, RTP and SSH open), and — when configured — the SIP DNS records and
+            TLS certificates. Prints each finding with its severity, what was found, the symptom and the
+            exact fix. It only reads; it changes nothing.
+            """)
+        {
+            Summary = "audit this box's Asterisk, firewall, DNS and TLS set-up",
+            Options = { json, config },
+            Epilog = "exit codes: 0 nothing worse than info; 1 warnings; 2 critical findings; 64 the command line is wrong; 78 bad configuration.",
+        };
+        command.SetAction((parse, ct) => RunChecksAsync(parse.GetValue(config), parse.GetValue(json), context, ct));
+        return command;
+    }
 
     /// <summary>Runs the command against the process's console.</summary>
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 
-    /// <summary>Runs the command, writing to the given streams.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        string? configPath = null;
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--json": json = true; break;
-                case "--config" when i + 1 < args.Length: configPath = args[++i]; break;
-                case "-h" or "--help": output.WriteLine(Help); return 0;
-                default: throw new UsageException($"doctor: unexpected argument '{args[i]}'");
-            }
-        }
+    /// <summary>Runs the command (the arguments after <c>doctor</c>), writing to the given streams.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        Program.RunAsync(["doctor", .. args], output, error, ct: cancellationToken);
 
-        var settings = LoadSettings(configPath);
+    private static async Task<int> RunChecksAsync(string? configPath, bool json, Cli.CliContext context, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var error = context.Error;
+        DiagnosisSettings settings;
+        try
+        {
+            settings = LoadSettings(configPath);
+        }
+        catch (ConfigException e)
+        {
+            context.Fail(e.Message);
+            return Cli.ExitCodes.BadConfig;
+        }
         var problems = settings.Validate();
         if (problems.Count > 0)
         {
             await error.WriteLineAsync($"watchdog: the Diagnosis configuration has {problems.Count} problem(s):").ConfigureAwait(false);
             foreach (var p in problems) await error.WriteLineAsync($"  - {p}").ConfigureAwait(false);
-            return 3;
+            return Cli.ExitCodes.BadConfig;
         }
 
         var report = await RunChecksAsync(settings, new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), cancellationToken)
@@ -79,15 +79,11 @@ public static class DoctorCommand
         {
             return new DiagnosisSettings();
         }
-        var config = ConfigLoader.Load(configPath);
-        try
-        {
-            return config.GetSection("Diagnosis").Get<DiagnosisSettings>(o => o.ErrorOnUnknownConfiguration = false) ?? new DiagnosisSettings();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException($"Diagnosis: {e.Message}");
-        }
+        var loaded = ConfigCheck.Load(configPath);
+        // The doctor needs only its own section: a problem elsewhere is check-config's to report.
+        var mine = loaded.Fatal ? loaded.Problems : loaded.Problems.Where(p => p.StartsWith("Diagnosis", StringComparison.Ordinal)).ToList();
+        if (mine.Count > 0) throw new ConfigException(string.Join("; ", mine));
+        return loaded.Settings!.Diagnosis;
     }
 
     private static async Task<DoctorReport> RunChecksAsync(DiagnosisSettings settings, IProcessRunner processes, CancellationToken ct)

@@ -20,6 +20,9 @@ public sealed record StatusDocument(
     /// <summary>The latest SIP trace captured per trunk after a failure (credentials masked).</summary>
     public IReadOnlyList<Diagnosis.TrunkEvidence> Evidence { get; init; } = [];
 
+    /// <summary>The agent itself: version, uptime, what is enabled, the action budget, alert delivery, warnings (null when the host does not say).</summary>
+    public AgentSection? Agent { get; init; }
+
     /// <summary>Builds the document from one snapshot.</summary>
     public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
     {

@@ -17,7 +17,7 @@ public static class ConfigLoader
     public const string EnvironmentPrefix = "Watchdog__";
 
     /// <summary>Secret keys that may come from a file named by the same key plus <c>File</c>.</summary>
-    private static readonly string[] SecretKeys =
+    internal static readonly string[] SecretKeys =
         ["Ami:Secret", "Alerting:Telegram:BotToken", "Alerting:Email:Password"];
 
     /// <summary>Builds the configuration, or explains in one line why it cannot.</summary>

@@ -36,13 +36,7 @@ public static class AgentHost
         builder.Logging.ClearProviders();
         if (host.ConsoleLogging)
         {
-            builder.Services.AddSerilog(new LoggerConfiguration()
-                .MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
-                .Enrich.FromLogContext()
-                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-                .CreateLogger(), dispose: true);
+            builder.Services.AddSerilog(AgentLogging.Create(), dispose: true);
         }
         if (host.ExtraLogger is { } extra)
         {
