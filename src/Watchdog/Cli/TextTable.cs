@@ -21,11 +21,47 @@ internal sealed class TextTable(params string[] headers)
         for (var c = 0; c < columns; c++)
             widths[c] = Math.Max(headers[c].Length, _rows.Count == 0 ? 0 : _rows.Max(r => r[c].Text.Length));
         var fixedWidth = widths[..^1].Sum() + 2 * (columns - 1) + 2;
-        // The last column gets what is left, but never less than 16 (then the line is wider than asked).
-        widths[^1] = Math.Min(widths[^1], Math.Max(16, width - fixedWidth));
+        if (fixedWidth + 16 > width)
+        {
+            WriteAsList(output, width, colour);
+            return;
+        }
+        // The last column gets what is left, and wraps.
+        widths[^1] = Math.Min(widths[^1], width - fixedWidth);
 
         WriteRow(output, headers.Select(h => (h, Tone.Plain)).ToArray(), widths, false);
         foreach (var row in _rows) WriteRow(output, row, widths, colour);
+    }
+
+    /// <summary>Too wide for a table: each row as its first cell, then "header value" pairs wrapped under it. Names stay whole.</summary>
+    private void WriteAsList(TextWriter output, int width, bool colour)
+    {
+        foreach (var row in _rows)
+        {
+            if (row[0].Text.Length > 0) output.WriteLine("  " + Paint(row[0].Text, row[0].Tone, colour));
+            var pairs = row.Skip(1).Select((cell, i) => (Header: headers[i + 1].ToLowerInvariant(), cell.Text, cell.Tone)).Where(p => p.Text.Length > 0).ToList();
+            if (pairs.Count == 0) continue;
+            var line = "   ";
+            foreach (var (header, text, tone) in pairs)
+            {
+                var plain = $" {header} {text}";
+                if (plain.Length + 4 > width)
+                {
+                    // Free text longer than a line (a reason): on lines of its own, word-wrapped.
+                    if (line.Length > 3) output.WriteLine(line.TrimEnd(',').TrimEnd());
+                    foreach (var part in Wrap($"{header} {text}", width - 4)) output.WriteLine("    " + part);
+                    line = "   ";
+                    continue;
+                }
+                if (line.Length > 3 && line.Length + plain.Length + 1 > width)
+                {
+                    output.WriteLine(line.TrimEnd(',').TrimEnd());
+                    line = "   ";
+                }
+                line += $" {header} {Paint(text, tone, colour)},";
+            }
+            if (line.Length > 3) output.WriteLine(line.TrimEnd(','));
+        }
     }
 
     private static void WriteRow(TextWriter output, (string Text, Tone Tone)[] row, int[] widths, bool colour)

@@ -77,6 +77,7 @@ public sealed class AgentStartupTests : IDisposable
         start.Environment["JOURNAL_STREAM"] = "8:12345";
         using var process = Process.Start(start)!;
         var lines = new List<string>();
+        JsonElement agent;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
@@ -86,6 +87,9 @@ public sealed class AgentStartupTests : IDisposable
                 lines.Add(line);
                 if (line.Contains("next try in", StringComparison.Ordinal) && lines.Any(l => l.Contains(" started: ", StringComparison.Ordinal))) break;
             }
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var status = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/status"));
+            agent = status.RootElement.GetProperty("agent").Clone();
         }
         finally
         {
@@ -102,6 +106,12 @@ public sealed class AgentStartupTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("<4>input: Healing:AsteriskLogPath", StringComparison.Ordinal) && l.Contains("messages.log instead", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("<4>", StringComparison.Ordinal) && l.Contains("logger.conf", StringComparison.Ordinal));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"next try in \d+(\.\d)? (ms|s|min)\b"));
+        // The same facts in /api/status's agent object.
+        Assert.Matches(@"^\d+\.\d+\.\d+", agent.GetProperty("version").GetString());
+        Assert.EndsWith("watchdog.json", agent.GetProperty("configPath").GetString());
+        Assert.True(agent.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(6, agent.GetProperty("actionsCap").GetInt32());
+        Assert.Contains(agent.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("messages.log instead", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = 60_000)]
