@@ -81,4 +81,18 @@ public class CommandLineTests
         Assert.Equal(0, suggestions.ExitCode);
         Assert.Contains("whitelist", suggestions.OutputLines);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_build_carries_the_readme_and_example_config_and_the_readme_lists_the_exit_codes()
+    {
+        // The executable's own output folder (what 'dotnet publish' copies the same way) holds both files.
+        var bin = Path.Combine(CliRun.RepositoryRoot(), "src", "Watchdog", "bin");
+        var readmes = Directory.GetFiles(bin, "README.md", SearchOption.AllDirectories);
+        Assert.NotEmpty(readmes);
+        Assert.NotEmpty(Directory.GetFiles(bin, "watchdog.example.json", SearchOption.AllDirectories));
+        var readme = await File.ReadAllTextAsync(Path.Combine(CliRun.RepositoryRoot(), "README.md"));
+        foreach (var code in new[] { "| 0 |", "| 1 |", "| 2 |", "| 64 |", "| 78 |" }) Assert.Contains(code, readme);
+        Assert.Contains("ln -sf /opt/watchdog/watchdog /usr/local/bin/watchdog", readme);
+        Assert.Contains("aspnetcore-runtime-10.0", readme);
+    }
 }
