@@ -91,12 +91,25 @@ public static class DoctorCommand
         var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance);
         var findings = new List<DoctorFinding>((await audit.RunAsync(ct).ConfigureAwait(false)).Findings);
         var metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
-        if (settings.DnsEnabled && settings.Dns is { } dns)
+        // The example config's placeholders (RFC 2606 names such as voice-ai.example.com) are "not configured", not a failure.
+        if (settings.Dns is { } configuredDns)
+        {
+            foreach (var d in configuredDns.Domains.Where(d => Placeholder(d.Name)))
+                findings.Add(NotConfigured("dns", $"DNS {d.Name}", d.Name, "Diagnosis:Dns:Domains"));
+        }
+        if (settings.Tls is { } configuredTls)
+        {
+            foreach (var t in configuredTls.Targets.Where(t => Placeholder(t.Host)))
+                findings.Add(NotConfigured("tls", $"TLS {t.Name}", $"{t.Host}:{t.Port}", "Diagnosis:Tls:Targets"));
+        }
+        if (settings.DnsEnabled && settings.Dns is { Domains.Count: > 0 } allDns
+            && allDns with { Domains = allDns.Domains.Where(d => !Placeholder(d.Name)).ToList() } is { Domains.Count: > 0 } dns)
         {
             var check = new SipDnsCheck(dns, new SipDnsMetrics(metrics), NullLogger<SipDnsCheck>.Instance);
             findings.AddRange((await check.RunAsync(ct).ConfigureAwait(false)).Select(DoctorFindings.FromDns));
         }
-        if (settings.TlsEnabled && settings.Tls is { } tls)
+        if (settings.TlsEnabled && settings.Tls is { Targets.Count: > 0 } allTls
+            && allTls with { Targets = allTls.Targets.Where(t => !Placeholder(t.Host)).ToList() } is { Targets.Count: > 0 } tls)
         {
             var check = new TlsCertificateCheck(tls, new TlsCheckMetrics(metrics, tls.Targets.Select(t => t.Name)), TimeProvider.System,
                 NullLogger<TlsCertificateCheck>.Instance);
@@ -107,4 +120,18 @@ public static class DoctorCommand
         }
         return new DoctorReport(findings);
     }
+
+    /// <summary>A name reserved for examples (RFC 2606 / 6761): nobody's real server.</summary>
+    internal static bool Placeholder(string host)
+    {
+        var h = host.Trim().TrimEnd('.').ToLowerInvariant();
+        return h is "example.com" or "example.net" or "example.org" or "example" or "invalid" or "test"
+            || h.EndsWith(".example.com", StringComparison.Ordinal) || h.EndsWith(".example.net", StringComparison.Ordinal)
+            || h.EndsWith(".example.org", StringComparison.Ordinal) || h.EndsWith(".example", StringComparison.Ordinal)
+            || h.EndsWith(".invalid", StringComparison.Ordinal) || h.EndsWith(".test", StringComparison.Ordinal);
+    }
+
+    private static DoctorFinding NotConfigured(string kind, string subject, string found, string key) =>
+        new($"{kind}.not_configured", FindingSeverity.Info, subject, $"{found} is a placeholder (a name reserved for examples)",
+            $"not configured: this {kind.ToUpperInvariant()} check is skipped", $"put your real server in {key}, or remove the entry");
 }
