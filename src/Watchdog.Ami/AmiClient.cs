@@ -201,7 +201,7 @@ public sealed class AmiClient : IAsyncDisposable
             {
                 ended = new AmiConnectionException(AmiDisconnectReason.AuthenticationFailed, e.Message, e);
                 wait = _options.AuthFailureRetryDelay;
-                LogMessages.AuthenticationFailed(_logger, _options.Username, e.Message, (long)wait.Value.TotalMilliseconds);
+                LogMessages.AuthenticationFailed(_logger, _options.Username, e.Message, LogMessages.Human(wait.Value));
             }
             catch (AmiActionTimeoutException e)
             {
@@ -237,7 +237,7 @@ public sealed class AmiClient : IAsyncDisposable
             {
                 await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Disconnected, reason, ended.Message), ct).ConfigureAwait(false);
                 var delay = wait ?? _backoff.DelayFor(attempt++);
-                LogMessages.ReconnectScheduled(_logger, (long)delay.TotalMilliseconds, attempt);
+                LogMessages.ReconnectScheduled(_logger, $"{_options.Host}:{_options.Port}", LogMessages.Human(delay), attempt);
                 NextAttemptAt = _time.GetUtcNow() + delay;
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 NextAttemptAt = null;

@@ -17,11 +17,18 @@ internal static partial class LogMessages
     [LoggerMessage(1004, LogLevel.Warning, "AMI disconnected: {Reason} {Detail}")]
     public static partial void Disconnected(ILogger logger, AmiDisconnectReason reason, string? detail);
 
-    [LoggerMessage(1005, LogLevel.Information, "AMI reconnecting in {DelayMs} ms (attempt {Attempt})")]
-    public static partial void ReconnectScheduled(ILogger logger, long delayMs, int attempt);
+    [LoggerMessage(1005, LogLevel.Information, "AMI {Endpoint}: next try in {Delay} (reconnect {Attempt})")]
+    public static partial void ReconnectScheduled(ILogger logger, string endpoint, string delay, int attempt);
 
-    [LoggerMessage(1006, LogLevel.Error, "AMI login refused for {AmiUser}: {ServerMessage}; next try in {DelayMs} ms")]
-    public static partial void AuthenticationFailed(ILogger logger, string amiUser, string? serverMessage, long delayMs);
+    [LoggerMessage(1006, LogLevel.Error, "AMI login refused for {AmiUser}: {ServerMessage}; next try in {Delay}")]
+    public static partial void AuthenticationFailed(ILogger logger, string amiUser, string? serverMessage, string delay);
+
+    /// <summary>A delay as a person reads it: "250 ms", "1.5 s", "5 min", "2 h".</summary>
+    public static string Human(TimeSpan t) =>
+        t.TotalSeconds < 1 ? $"{t.TotalMilliseconds:0} ms"
+        : t.TotalMinutes < 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.#} s")
+        : t.TotalHours < 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.TotalMinutes:0.#} min")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.TotalHours:0.#} h");
 
     [LoggerMessage(1007, LogLevel.Warning, "AMI event queue full: {DroppedEvents} events dropped so far; state must be resynchronised")]
     public static partial void EventQueueOverflow(ILogger logger, long droppedEvents);

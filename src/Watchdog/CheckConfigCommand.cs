@@ -1,64 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
 using Watchdog.Agent;
+using Watchdog.Cli;
 using Watchdog.Configuration;
 
 namespace Watchdog;
 
-/// <summary><c>watchdog check-config [--config FILE]</c>: loads and validates the configuration, listing every problem.</summary>
+/// <summary><c>watchdog check-config [--config FILE] [--json]</c>: loads and validates the configuration, listing every problem.</summary>
 internal static class CheckConfigCommand
 {
-    public const string Help = """
-        usage: watchdog check-config [--config FILE]
-
-        Loads FILE (default /etc/watchdog/watchdog.json) with the Watchdog__Section__Key environment
-        overrides and …File secrets, exactly as `watchdog run` does, and checks every section.
-        Prints "config OK: FILE" or every problem at once. Nothing is connected to or changed.
-
-        exit codes: 0 valid; 1 invalid, missing or unreadable; 2 the command line is wrong.
-        """;
-
-    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static Command Create(CliContext context)
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
-        string? path = null;
-        for (var i = 0; i < args.Length; i++)
+        var config = CommonOptions.Config("the configuration (default /etc/watchdog/watchdog.json)");
+        var json = CommonOptions.Json("print { file, ok, problems, warnings, notes } as JSON");
+        var command = new CliCommand("check-config", """
+            Loads FILE with the Watchdog__Section__Key environment overrides and …File secrets, exactly as
+            'watchdog run' does, and checks every section: unknown keys (with the closest known one), JSON
+            errors with line and column, wrong types, unreadable secret files, and each option's own rules.
+            Prints "config OK: FILE" or every problem at once, then a warning for every input the agent
+            would miss (Asterisk's log, auth.log or the journal, logger.conf's verbose channel).
+            Nothing is connected to or changed.
+            """)
         {
-            switch (args[i])
-            {
-                case "--config" when i + 1 < args.Length: path = args[++i]; break;
-                case "-h" or "--help": output.WriteLine(Help); return Task.FromResult(0);
-                default: throw new UsageException($"check-config: unexpected argument '{args[i]}'");
-            }
-        }
+            Summary = "validate the configuration, listing every problem",
+            Options = { config, json },
+            Epilog = "exit codes: 0 valid (warnings do not fail it); 64 the command line is wrong; 78 invalid, missing or unreadable.",
+        };
+        command.SetAction(parse => Run(context, parse.GetValue(config), parse.GetValue(json)));
+        return command;
+    }
 
-        var file = Path.GetFullPath(path ?? ConfigLoader.DefaultPath);
-        AgentSettings settings;
-        List<string> problems;
-        try
+    private static int Run(CliContext context, string? path, bool json)
+    {
+        var loaded = ConfigCheck.Load(path);
+        IReadOnlyList<string> warnings = [];
+        var notes = new List<string>();
+        if (loaded.Problems.Count == 0)
         {
-            var config = ConfigLoader.Load(file);
-            settings = AgentSettings.Bind(config, out var bindProblems);
-            problems = [.. bindProblems, .. settings.Validate()];
+            warnings = InputCheck.Run(loaded.Settings!).Warnings;
+            var settings = loaded.Settings!;
+            if (!settings.Api.IsLoopback)
+                notes.Add($"Api:ListenUrl {settings.Api.ListenUrl} is not loopback: anyone who can reach it can read the status and add or lift bans (put a proxy with authentication in front, or firewall it)");
+            if (settings.Actuators.DryRun) notes.Add("Actuators:DryRun is on: healing and bans are logged, not done");
         }
-        catch (ConfigException e)
-        {
-            error.WriteLine($"watchdog: {e.Message}");
-            return Task.FromResult(1);
-        }
+        var code = loaded.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.BadConfig;
 
-        if (problems.Count > 0)
+        if (json)
         {
-            error.WriteLine($"config has {problems.Count} problem(s): {file}");
-            foreach (var p in problems) error.WriteLine($"  - {p}");
-            return Task.FromResult(1);
+            context.Output.WriteLine(JsonSerializer.Serialize(new { file = loaded.Path, ok = code == 0, problems = loaded.Problems, warnings, notes },
+                new JsonSerializerOptions { WriteIndented = true }));
+            return code;
         }
-
-        output.WriteLine($"config OK: {file}");
-        if (!settings.Api.IsLoopback)
+        if (loaded.Fatal)
         {
-            output.WriteLine($"note: Api.ListenUrl {settings.Api.ListenUrl} is not loopback: anyone who can reach it can read the status and add or lift bans (put a proxy with authentication in front, or firewall it)");
+            context.Fail(loaded.Problems[0]);
+            return code;
         }
-        if (settings.Actuators.DryRun) output.WriteLine("note: Actuators.DryRun is on: healing and bans are logged, not done");
-        return Task.FromResult(0);
+        if (loaded.Problems.Count > 0)
+        {
+            context.Error.WriteLine($"config has {loaded.Problems.Count} problem(s): {loaded.Path}");
+            foreach (var p in loaded.Problems) context.Error.WriteLine($"  - {p}");
+            return code;
+        }
+        context.Output.WriteLine($"config OK: {loaded.Path}");
+        foreach (var w in warnings) context.Output.WriteLine($"warning: {w}");
+        foreach (var n in notes) context.Output.WriteLine($"note: {n}");
+        return code;
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Watchdog.Demo;
+
 
 namespace Watchdog;
 
@@ -10,44 +12,44 @@ namespace Watchdog;
 /// </summary>
 internal static class DemoCommand
 {
-    public const string Help = """
-        usage: watchdog demo [--duration D] [--listen HOST:PORT]
-
-        Runs the agent against a built-in simulated Asterisk and plays a story: the trunk registration
-        drops and is healed, a trunk stops answering and comes back, calls die of RTP timeout, an SSH
-        brute force is banned (through a stand-in firewall), Asterisk hangs (dry-run restart).
-        /metrics and /api/status are served on HOST:PORT (default 127.0.0.1:9105) the whole time;
-        try `watchdog status` from another terminal.
-
-        D is a duration such as 45s, 2m or 00:01:30 (default 45s; the story takes about 35 s).
-        """;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
+    public static System.CommandLine.Command Create(Cli.CliContext context)
     {
-        var console = output ?? Console.Out;
-        var duration = TimeSpan.FromSeconds(45);
-        var listen = "127.0.0.1:9105";
-        for (var i = 0; i < args.Length; i++)
+        var duration = Cli.CommonOptions.Duration("--duration", "how long to run, such as 45s, 2m or 00:01:30 (default 45s; the story takes about 35 s)");
+        var listen = new System.CommandLine.Option<string>("--listen")
         {
-            switch (args[i])
-            {
-                case "--duration" when i + 1 < args.Length:
-                    if (!Durations.TryParse(args[++i], out duration) || duration <= TimeSpan.Zero)
-                        throw new UsageException($"--duration '{args[i]}' is not a duration (try 45s, 2m or 00:01:30)");
-                    break;
-                case "--listen" when i + 1 < args.Length:
-                    listen = args[++i];
-                    if (!System.Net.IPEndPoint.TryParse(listen, out var ep) || ep.Port == 0)
-                        throw new UsageException($"--listen '{listen}' is not HOST:PORT (e.g. 127.0.0.1:9105)");
-                    break;
-                case "-h" or "--help":
-                    console.WriteLine(Help);
-                    return 0;
-                default:
-                    throw new UsageException($"demo: unexpected argument '{args[i]}'");
-            }
-        }
+            HelpName = "HOST:PORT",
+            Description = "where /metrics and /api/status are served (default 127.0.0.1:9105)",
+            DefaultValueFactory = _ => "127.0.0.1:9105",
+            CustomParser = r => Cli.CommonOptions.Parse<string>(r, TryParseListen, "is not HOST:PORT (e.g. 127.0.0.1:9105 or localhost:19557)"),
+        };
+        var command = new Cli.CliCommand("demo", """
+            Runs the agent against a built-in simulated Asterisk and plays a story: the trunk registration
+            drops and is healed, a trunk stops answering and comes back, calls die of RTP timeout, an SSH
+            brute force is banned (through a stand-in firewall), Asterisk hangs (dry-run restart).
+            /metrics and /api/status are served the whole time; try `watchdog status` from another terminal.
+            """) {
+            Summary = "the agent against a built-in simulated Asterisk, with a story", Options = { duration, listen }, Epilog = "exit codes: 0 the story ran; 64 the command line is wrong." };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(duration) ?? TimeSpan.FromSeconds(45), parse.GetValue(listen)!, context.Output));
+        return command;
+    }
 
+    /// <summary>Kept for callers that pass the arguments after <c>demo</c>.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null) =>
+        Program.RunAsync(["demo", .. args], output ?? Console.Out, Console.Error);
+
+    /// <summary>HOST:PORT with a host name or an address ([v6] in brackets) and a port 1-65535.</summary>
+    private static bool TryParseListen(string text, out string value)
+    {
+        value = text;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            return false;
+        var host = text[..colon];
+        return Uri.CheckHostName(host.Trim('[', ']')) != UriHostNameType.Unknown;
+    }
+
+    private static async Task<int> RunAsync(TimeSpan duration, string listen, TextWriter console)
+    {
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
         Console.CancelKeyPress += onCancel;
@@ -61,4 +63,3 @@ internal static class DemoCommand
         }
     }
 }
-

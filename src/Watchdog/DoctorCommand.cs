@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Watchdog.Agent.Actuators;
 using Watchdog.Agent.Diagnosis;
@@ -16,51 +15,52 @@ namespace Watchdog;
 /// </summary>
 public static class DoctorCommand
 {
-    /// <summary>The command's help text.</summary>
-    public const string Help = """
-        usage: watchdog doctor [--json] [--config FILE]
-
-        Audits this box: pjsip.conf (trunks, NAT, identify), manager.conf (the agent's user, exposure),
-        rtp.conf and ufw (SIP, TLS, RTP and SSH open), and — when configured — the SIP DNS records and
-        TLS certificates. Prints each finding with its severity, what was found, the symptom and the
-        exact fix. It only reads; it changes nothing.
-
-          --json         print the report as JSON instead
-          --config FILE  read the Diagnosis section of FILE (default /etc/watchdog/watchdog.json when
-                         it exists; built-in defaults otherwise: /etc/asterisk, /usr/sbin/ufw, user watchdog)
-
-        exit code: 0 nothing worse than info, 1 warnings, 2 critical findings, 3 bad configuration.
-        """;
+    internal static System.CommandLine.Command Create(Cli.CliContext context)
+    {
+        var json = Cli.CommonOptions.Json("print the report as JSON instead");
+        var config = Cli.CommonOptions.Config("read the Diagnosis section of FILE (default /etc/watchdog/watchdog.json when it exists; built-in defaults otherwise: /etc/asterisk, /usr/sbin/ufw, user watchdog)");
+        var command = new Cli.CliCommand("doctor", """
+            Audits this box: pjsip.conf (trunks, NAT, identify), manager.conf (the agent's user, exposure),
+            rtp.conf and ufw (SIP, TLS, RTP and SSH open), and — when configured — the SIP DNS records and
+            TLS certificates. Prints each finding with its severity, what was found, the symptom and the
+            exact fix. It only reads; it changes nothing.
+            """)
+        {
+            Summary = "audit this box's Asterisk, firewall, DNS and TLS set-up",
+            Options = { json, config },
+            Epilog = "exit codes: 0 nothing worse than info; 1 warnings; 2 critical findings; 64 the command line is wrong; 78 bad configuration.",
+        };
+        command.SetAction((parse, ct) => RunChecksAsync(parse.GetValue(config), parse.GetValue(json), context, ct));
+        return command;
+    }
 
     /// <summary>Runs the command against the process's console.</summary>
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 
-    /// <summary>Runs the command, writing to the given streams.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        string? configPath = null;
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--json": json = true; break;
-                case "--config" when i + 1 < args.Length: configPath = args[++i]; break;
-                case "-h" or "--help": output.WriteLine(Help); return 0;
-                default: throw new UsageException($"doctor: unexpected argument '{args[i]}'");
-            }
-        }
+    /// <summary>Runs the command (the arguments after <c>doctor</c>), writing to the given streams.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        Program.RunAsync(["doctor", .. args], output, error, ct: cancellationToken);
 
-        var settings = LoadSettings(configPath);
+    private static async Task<int> RunChecksAsync(string? configPath, bool json, Cli.CliContext context, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var error = context.Error;
+        DiagnosisSettings settings;
+        try
+        {
+            settings = LoadSettings(configPath);
+        }
+        catch (ConfigException e)
+        {
+            context.Fail(e.Message);
+            return Cli.ExitCodes.BadConfig;
+        }
         var problems = settings.Validate();
         if (problems.Count > 0)
         {
             await error.WriteLineAsync($"watchdog: the Diagnosis configuration has {problems.Count} problem(s):").ConfigureAwait(false);
             foreach (var p in problems) await error.WriteLineAsync($"  - {p}").ConfigureAwait(false);
-            return 3;
+            return Cli.ExitCodes.BadConfig;
         }
 
         var report = await RunChecksAsync(settings, new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), cancellationToken)
@@ -83,15 +83,11 @@ public static class DoctorCommand
         {
             return new DiagnosisSettings();
         }
-        var config = ConfigLoader.Load(configPath);
-        try
-        {
-            return config.GetSection("Diagnosis").Get<DiagnosisSettings>(o => o.ErrorOnUnknownConfiguration = false) ?? new DiagnosisSettings();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ConfigException($"Diagnosis: {e.Message}");
-        }
+        var loaded = ConfigCheck.Load(configPath);
+        // The doctor needs only its own section: a problem elsewhere is check-config's to report.
+        var mine = loaded.Fatal ? loaded.Problems : loaded.Problems.Where(p => p.StartsWith("Diagnosis", StringComparison.Ordinal)).ToList();
+        if (mine.Count > 0) throw new ConfigException(string.Join("; ", mine));
+        return loaded.Settings!.Diagnosis;
     }
 
     private static async Task<DoctorReport> RunChecksAsync(DiagnosisSettings settings, IProcessRunner processes, CancellationToken ct)
@@ -99,12 +95,25 @@ public static class DoctorCommand
         var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance);
         var findings = new List<DoctorFinding>((await audit.RunAsync(ct).ConfigureAwait(false)).Findings);
         var metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
-        if (settings.DnsEnabled && settings.Dns is { } dns)
+        // The example config's placeholders (RFC 2606 names such as voice-ai.example.com) are "not configured", not a failure.
+        if (settings.Dns is { } configuredDns)
+        {
+            foreach (var d in configuredDns.Domains.Where(d => Placeholder(d.Name)))
+                findings.Add(NotConfigured("dns", $"DNS {d.Name}", d.Name, "Diagnosis:Dns:Domains"));
+        }
+        if (settings.Tls is { } configuredTls)
+        {
+            foreach (var t in configuredTls.Targets.Where(t => Placeholder(t.Host)))
+                findings.Add(NotConfigured("tls", $"TLS {t.Name}", $"{t.Host}:{t.Port}", "Diagnosis:Tls:Targets"));
+        }
+        if (settings.DnsEnabled && settings.Dns is { Domains.Count: > 0 } allDns
+            && allDns with { Domains = allDns.Domains.Where(d => !Placeholder(d.Name)).ToList() } is { Domains.Count: > 0 } dns)
         {
             var check = new SipDnsCheck(dns, new SipDnsMetrics(metrics), NullLogger<SipDnsCheck>.Instance);
             findings.AddRange((await check.RunAsync(ct).ConfigureAwait(false)).Select(DoctorFindings.FromDns));
         }
-        if (settings.TlsEnabled && settings.Tls is { } tls)
+        if (settings.TlsEnabled && settings.Tls is { Targets.Count: > 0 } allTls
+            && allTls with { Targets = allTls.Targets.Where(t => !Placeholder(t.Host)).ToList() } is { Targets.Count: > 0 } tls)
         {
             var check = new TlsCertificateCheck(tls, new TlsCheckMetrics(metrics, tls.Targets.Select(t => t.Name)), TimeProvider.System,
                 NullLogger<TlsCertificateCheck>.Instance);
@@ -115,4 +124,18 @@ public static class DoctorCommand
         }
         return new DoctorReport(findings);
     }
+
+    /// <summary>A name reserved for examples (RFC 2606 / 6761): nobody's real server.</summary>
+    internal static bool Placeholder(string host)
+    {
+        var h = host.Trim().TrimEnd('.').ToLowerInvariant();
+        return h is "example.com" or "example.net" or "example.org" or "example" or "invalid" or "test"
+            || h.EndsWith(".example.com", StringComparison.Ordinal) || h.EndsWith(".example.net", StringComparison.Ordinal)
+            || h.EndsWith(".example.org", StringComparison.Ordinal) || h.EndsWith(".example", StringComparison.Ordinal)
+            || h.EndsWith(".invalid", StringComparison.Ordinal) || h.EndsWith(".test", StringComparison.Ordinal);
+    }
+
+    private static DoctorFinding NotConfigured(string kind, string subject, string found, string key) =>
+        new($"{kind}.not_configured", FindingSeverity.Info, subject, $"{found} is a placeholder (a name reserved for examples)",
+            $"not configured: this {kind.ToUpperInvariant()} check is skipped", $"put your real server in {key}, or remove the entry");
 }

@@ -1,83 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
-using Watchdog.Agent.Api;
 using Watchdog.Cli;
 
 namespace Watchdog;
 
-/// <summary><c>watchdog status [--url URL] [--json]</c>: what the running agent sees.</summary>
+/// <summary><c>watchdog status [--url URL] [--json | --format nagios] [--watch [SECONDS]]</c>: what the running agent sees.</summary>
 internal static class StatusCommand
 {
-    public const string Help = """
-        usage: watchdog status [--url URL] [--json]
-
-        Asks the running agent (GET URL/api/status) what it sees: AMI link, Asterisk version and
-        uptime, registrations (with the last failure cause), endpoints and contact round-trip times,
-        channels per trunk, active bans, the last actions, and whether healing is a dry run.
-        URL defaults to http://127.0.0.1:9105 (the agent's Api:ListenUrl).
-        --json prints the agent's document as it is (indented), for scripts.
-
-        exit codes: 0 healthy; 1 degraded (AMI down, a registration not registered, or an endpoint
-        with unreachable contacts); 2 the agent is not reachable or the command line is wrong.
-        """;
-
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken ct = default)
+    public static Command Create(CliContext context)
     {
-        output ??= Console.Out;
-        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        error ??= Console.Error;
-        var url = new Uri(AgentClient.DefaultUrl);
-        var json = false;
-        for (var i = 0; i < args.Length; i++)
+        var url = CommonOptions.Url();
+        var json = CommonOptions.Json("print the agent's /api/status document as it is (indented), for scripts");
+        var format = new Option<string>("--format") { HelpName = "FORMAT", Description = "text (default) or nagios: one line 'WATCHDOG OK - …' with Nagios plugin exit codes", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "nagios");
+        var watch = new Option<int?>("--watch") { HelpName = "SECONDS", Arity = ArgumentArity.ZeroOrOne, Description = "redraw every SECONDS (default 2) until Ctrl+C" };
+        watch.Validators.Add(r =>
         {
-            switch (args[i])
+            if (r.GetValueOrDefault<int?>() is <= 0) r.AddError("--watch wants a positive number of seconds");
+        });
+        var command = new CliCommand("status", """
+            Asks the running agent (GET URL/api/status) what it sees: the agent itself (version, uptime, config,
+            what is enabled, the hourly action budget, alert channels and their last delivery, warnings about
+            missing inputs), the AMI link, Asterisk, registrations with their last failure cause, endpoints and
+            contact round-trip times, bans and the last actions. Fits the terminal (COLUMNS first).
+            """)
+        {
+            Summary = "what the running agent sees (exit 0 healthy, 1 degraded, 2 unreachable)",
+            Options = { url, json, format, watch },
+            Epilog = """
+                exit codes: 0 healthy; 1 degraded (AMI down, a registration not registered, or an endpoint with
+                unreachable contacts); 2 the agent is not reachable; 64 the command line is wrong.
+                --format nagios: 0 OK, 1 WARNING (an endpoint unreachable), 2 CRITICAL (AMI or a registration down),
+                3 UNKNOWN (the agent is not reachable).
+                """,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new Request(parse.GetValue(url)!, parse.GetValue(json), parse.GetValue(format) == "nagios");
+            if (parse.GetResult(watch) is null) return await OnceAsync(context, options, ct);
+            var every = TimeSpan.FromSeconds(parse.GetValue(watch) ?? 2);
+            var code = ExitCodes.Ok;
+            while (!ct.IsCancellationRequested)
             {
-                case "--url" when i + 1 < args.Length: url = AgentClient.ParseUrl(args[++i]); break;
-                case "--json": json = true; break;
-                case "-h" or "--help": await output.WriteLineAsync(Help); return 0;
-                default: throw new UsageException($"status: unexpected argument '{args[i]}'");
+                if (context.Terminal) await context.Output.WriteAsync("\u001b[H\u001b[2J");
+                code = await OnceAsync(context, options, ct);
+                try
+                {
+                    await Task.Delay(every, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    break;
+                }
             }
-        }
+            return code;
+        });
+        return command;
+    }
 
-        using var client = new AgentClient(url, TimeSpan.FromSeconds(10));
+    /// <summary>Kept for callers that pass the arguments after <c>status</c>.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => Program.RunAsync(["status", .. args], output, error);
+
+    private sealed record Request(Uri Url, bool Json, bool Nagios);
+
+    private static async Task<int> OnceAsync(CliContext context, Request request, CancellationToken ct)
+    {
+        using var client = new AgentClient(request.Url, TimeSpan.FromSeconds(10));
         string text;
+        StatusView? status;
         try
         {
             text = await client.StatusJsonAsync(ct);
+            status = JsonSerializer.Deserialize<StatusView>(text, AgentClient.Json)
+                ?? throw new JsonException("the document is empty");
         }
-        catch (Exception e) when (e is AgentUnreachableException or AgentRefusedException)
+        catch (Exception e) when (e is AgentUnreachableException or AgentRefusedException or JsonException)
         {
-            await error.WriteLineAsync($"watchdog: {e.Message}");
-            return 2;
-        }
-
-        StatusDocument? status;
-        try
-        {
-            status = JsonSerializer.Deserialize<StatusDocument>(text, AgentClient.Json);
-        }
-        catch (JsonException e)
-        {
-            await error.WriteLineAsync($"watchdog: {url} did not answer with a watchdog status document: {e.Message}");
-            return 2;
-        }
-        if (status is null)
-        {
-            await error.WriteLineAsync($"watchdog: {url} answered with an empty status document");
-            return 2;
+            var message = e is JsonException ? $"{request.Url} did not answer with a watchdog status document: {e.Message}" : e.Message;
+            if (request.Nagios)
+            {
+                await context.Output.WriteLineAsync($"WATCHDOG UNKNOWN - {message}");
+                return 3;
+            }
+            context.Fail(message);
+            return ExitCodes.Unreachable;
         }
 
         var problems = StatusHealth.Problems(status);
-        if (json)
+        if (request.Nagios) return await NagiosAsync(context.Output, status, problems);
+        if (request.Json)
         {
             using var document = JsonDocument.Parse(text);
-            await output.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, Indented));
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, Indented));
         }
         else
         {
-            StatusRenderer.Render(StatusRenderer.ConsoleFor(output, terminal), status, problems);
+            StatusRenderer.Render(context.Output, status, problems, StatusRenderer.Width(context.Terminal), context.Terminal, DateTimeOffset.UtcNow);
         }
-        return problems.Count == 0 ? 0 : 1;
+        return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Degraded;
+    }
+
+    private static async Task<int> NagiosAsync(TextWriter output, StatusView s, IReadOnlyList<string> problems)
+    {
+        var critical = !string.Equals(s.Ami.State, "connected", StringComparison.OrdinalIgnoreCase) || s.Registrations.Any(r => !r.Registered);
+        var (word, code) = problems.Count == 0 ? ("OK", 0) : critical ? ("CRITICAL", 2) : ("WARNING", 1);
+        var registered = s.Registrations.Count(r => r.Registered);
+        var reachable = s.Endpoints.Count(e => e.Reachable == true);
+        var summary = problems.Count > 0 ? string.Join("; ", problems)
+            : $"AMI connected, {registered}/{s.Registrations.Count} registered, {reachable}/{s.Endpoints.Count} endpoints reachable";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"WATCHDOG {word} - {summary} | registered={registered};;;0;{s.Registrations.Count} reachable={reachable};;;0;{s.Endpoints.Count} channels={s.Channels.Active} bans={s.Bans.Count}"));
+        return code;
     }
 }

@@ -46,6 +46,9 @@ public sealed class AlertDispatcher : BackgroundService, IAlertPublisher
     /// <summary>Names of the channels in use.</summary>
     public IReadOnlyList<string> ChannelNames => _deliveries.Select(d => d.Name).ToArray();
 
+    /// <summary>Each channel with how its last notification went (null: nothing sent yet).</summary>
+    public IReadOnlyList<(string Name, DeliveryReport? Last)> Channels => _deliveries.Select(d => (d.Name, d.Last)).ToArray();
+
     /// <summary>
     /// Hands an alert to the pipeline without waiting. When the queue is full the oldest waiting alert
     /// is dropped (and logged). Returns false only after the dispatcher has stopped.

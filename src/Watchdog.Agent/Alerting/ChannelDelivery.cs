@@ -31,6 +31,9 @@ internal sealed class ChannelDelivery
 
     public string Name => _notifier.Name;
 
+    /// <summary>How the last notification went (null until one was sent or given up on).</summary>
+    public DeliveryReport? Last { get; private set; }
+
     public void Enqueue(Notification notification) => _queue.Writer.TryWrite(notification);
 
     /// <summary>One attempt, bounded by the send timeout, for the last group when the agent stops; failures are logged.</summary>
@@ -40,10 +43,12 @@ internal sealed class ChannelDelivery
         try
         {
             await _notifier.SendAsync(notification, timeout.Token);
+            Last = new DeliveryReport(true, _time.GetUtcNow(), null);
             AlertingLog.Delivered(_logger, _notifier.Name, 1);
         }
         catch (Exception e) when (e is NotificationException or OperationCanceledException or HttpRequestException or IOException)
         {
+            Last = new DeliveryReport(false, _time.GetUtcNow(), e.Message);
             AlertingLog.GaveUp(_logger, _notifier.Name, 1, e.GetType().Name, e.Message);
         }
     }
@@ -73,6 +78,7 @@ internal sealed class ChannelDelivery
                 try
                 {
                     await _notifier.SendAsync(notification, linked.Token);
+                    Last = new DeliveryReport(true, _time.GetUtcNow(), null);
                     AlertingLog.Delivered(_logger, _notifier.Name, attempt);
                     return;
                 }
@@ -87,6 +93,7 @@ internal sealed class ChannelDelivery
             var error = failure is OperationCanceledException ? $"no answer within {_sendTimeout}" : failure.Message;
             if (attempt >= _maxAttempts)
             {
+                Last = new DeliveryReport(false, _time.GetUtcNow(), error);
                 AlertingLog.GaveUp(_logger, _notifier.Name, attempt, failure.GetType().Name, error);
                 return;
             }
@@ -104,3 +111,6 @@ internal sealed class ChannelDelivery
         }
     }
 }
+
+/// <summary>The outcome of a channel's last notification: delivered, or given up on with the error.</summary>
+public sealed record DeliveryReport(bool Delivered, DateTimeOffset At, string? Error);

@@ -32,6 +32,9 @@ public sealed record StatusDocument(
     /// <summary>The fleet link, when the agent shares bans with a fleet.</summary>
     public Fleet.FleetStatus? Fleet { get; init; }
 
+    /// <summary>The agent itself: version, uptime, what is enabled, the action budget, alert delivery, warnings (null when the host does not say).</summary>
+    public AgentSection? Agent { get; init; }
+
     /// <summary>Builds the document from one snapshot.</summary>
     public static StatusDocument From(PbxSnapshot s, DateTimeOffset? lastEventAt, DateTimeOffset now)
     {

@@ -20,7 +20,32 @@ public static class ManagerAudit
     private static readonly IReadOnlyList<string> DangerousWrite = ["originate", "config", "dialplan", "agent", "user"];
 
     /// <summary>Findings for manager.conf (null when the file is missing).</summary>
-    public static IReadOnlyList<DoctorFinding> Audit(AsteriskConfig? manager, string user)
+    public static IReadOnlyList<DoctorFinding> Audit(AsteriskConfig? manager, string user) =>
+        manager is null ? AuditAgentUser(manager, user) : [.. AuditAgentUser(manager, user), .. OtherUsers(manager, user)];
+
+    // Secrets that ship in tutorials and distribution defaults (FreePBX's amp111 among them).
+    private static readonly HashSet<string> WeakSecrets = new(StringComparer.OrdinalIgnoreCase)
+    { "admin", "amp111", "password", "secret", "asterisk", "changeme", "1234", "12345", "123456", "manager", "test" };
+
+    /// <summary>Every other manager user with a guessable secret: critical when it may originate, reconfigure or do everything.</summary>
+    private static IEnumerable<DoctorFinding> OtherUsers(AsteriskConfig manager, string agentUser)
+    {
+        foreach (var section in manager.Sections.Where(s => !s.Name.Equals("general", StringComparison.OrdinalIgnoreCase)
+            && !s.Name.Equals(agentUser, StringComparison.Ordinal) && s.Get("secret") is not null))
+        {
+            var secret = section.Get("secret")!;
+            if (!WeakSecrets.Contains(secret) && !secret.Equals(section.Name, StringComparison.OrdinalIgnoreCase) && secret.Length >= 8) continue;
+            var write = Classes(section.Get("write"));
+            var powerful = write.Contains("all") || write.Intersect(DangerousWrite).Any() || write.Contains("system") || write.Contains("command");
+            yield return new DoctorFinding("manager.other_user.weak", powerful ? FindingSeverity.Critical : FindingSeverity.Warning, section.Location,
+                $"user {section.Name} has a guessable secret (never printed) and write={section.Get("write") ?? "(unset)"}",
+                powerful ? "Anyone who reaches AMI can log in as this user and originate calls, change the configuration or restart Asterisk."
+                    : "Anyone who reaches AMI can log in as this user and read the PBX's events.",
+                $"In {section.Location}: set a long random secret (openssl rand -base64 24), or delete the section if nothing uses it; then asterisk -rx \"manager reload\"");
+        }
+    }
+
+    private static IReadOnlyList<DoctorFinding> AuditAgentUser(AsteriskConfig? manager, string user)
     {
         var findings = new List<DoctorFinding>();
         if (manager is null)
@@ -81,7 +106,9 @@ public static class ManagerAudit
         findings.Add(missingWrite.Count == 0
             ? DoctorFinding.Ok("manager.write", subject, $"write={section.Get("write")}")
             : new DoctorFinding("manager.write", FindingSeverity.Warning, subject, $"write={section.Get("write") ?? "(unset)"}",
-                $"Healing actions are refused (missing {string.Join(", ", missingWrite)}): no re-register, module reload or CLI command.",
+                string.Join(" ", missingWrite.Select(c => c == "system"
+                    ? "Without write=system Asterisk refuses PJSIPRegister and ModuleLoad: no re-register, no res_pjsip reload."
+                    : "Without write=command Asterisk refuses CLI commands: no 'pjsip set logger' for SIP evidence.")),
                 $"In manager.conf [{user}] set: write={safeWrite}"));
 
         if (write.Contains("all"))

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Watchdog.Agent.Api;
-using Watchdog.Agent.Security;
 
 namespace Watchdog.Cli;
 
@@ -27,13 +25,13 @@ internal sealed class AgentClient : IDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Parses <c>--url</c>: an absolute http(s) URL.</summary>
-    /// <exception cref="UsageException">It is not one.</exception>
-    public static Uri ParseUrl(string text)
+    public static bool TryParseUrl(string text, out Uri url)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new UsageException($"--url '{text}' is not an http URL (e.g. {DefaultUrl})");
+        url = null!;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return false;
         // A base with a path (behind a proxy) must end in '/' for the API paths to resolve under it.
-        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.OriginalString + "/");
+        url = uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.OriginalString + "/");
+        return true;
     }
 
     /// <summary><c>GET /api/status</c>: the raw JSON text.</summary>
@@ -44,22 +42,37 @@ internal sealed class AgentClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
-    /// <summary><c>GET /api/bans</c>.</summary>
-    public async Task<IReadOnlyList<BanEntry>> ListBansAsync(CancellationToken ct)
+    /// <summary><c>GET path</c>: the raw JSON text.</summary>
+    public async Task<string> GetJsonAsync(string path, CancellationToken ct)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "api/bans"), ct);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
         await EnsureSuccessAsync(response, ct);
-        return await response.Content.ReadFromJsonAsync<List<BanEntry>>(Json, ct) ?? [];
+        return await response.Content.ReadAsStringAsync(ct);
     }
 
-    /// <summary><c>POST /api/bans</c>.</summary>
-    public async Task<BanResult> BanAsync(IPAddress address, TimeSpan? duration, CancellationToken ct)
+    /// <summary><c>GET path</c>, or null when the agent does not have that endpoint (an older agent).</summary>
+    public async Task<string?> GetJsonOrNullAsync(string path, CancellationToken ct)
     {
-        var body = JsonContent.Create(new { address = address.ToString(), durationSeconds = duration?.TotalSeconds }, options: Json);
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "api/bans") { Content = body }, ct);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+            && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return null;
         await EnsureSuccessAsync(response, ct);
-        return await response.Content.ReadFromJsonAsync<BanResult>(Json, ct);
+        return await response.Content.ReadAsStringAsync(ct);
     }
+
+    /// <summary><c>method path</c> with a JSON body; the answer's text (empty for 204).</summary>
+    public async Task<string> SendJsonAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        using var response = await SendAsync(request, ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    /// <summary><c>POST /api/bans</c>: the agent's answer as it is (a result name, or an object with the real <c>until</c>).</summary>
+    public Task<string> BanAsync(IPAddress address, TimeSpan? duration, bool fleet, CancellationToken ct) =>
+        SendJsonAsync(HttpMethod.Post, "api/bans", new { address = address.ToString(), durationSeconds = duration?.TotalSeconds, fleet }, ct);
 
     /// <summary><c>DELETE /api/bans/{ip}</c>: false when the address was not banned.</summary>
     public async Task<bool> UnbanAsync(IPAddress address, CancellationToken ct)

@@ -1,16 +1,19 @@
-using Watchdog.Agent.Api;
-
 namespace Watchdog.Cli;
 
 /// <summary>Decides whether a status document is healthy; every reason it is not, one line each.</summary>
 internal static class StatusHealth
 {
     /// <summary>Empty when healthy: AMI connected, every registration registered, every contact of every endpoint reachable.</summary>
-    public static IReadOnlyList<string> Problems(StatusDocument status)
+    public static IReadOnlyList<string> Problems(StatusView status)
     {
         var problems = new List<string>();
         if (!string.Equals(status.Ami.State, "connected", StringComparison.OrdinalIgnoreCase))
-            problems.Add($"AMI is {status.Ami.State}" + (status.Ami.LastDisconnectReason is { } why ? $" ({why})" : ""));
+        {
+            var details = new List<string>();
+            if (status.Ami.LastDisconnectReason is { } why) details.Add(why);
+            if (status.Ami.Endpoint is { } endpoint) details.Add(endpoint);
+            problems.Add($"AMI is {status.Ami.State}" + (details.Count > 0 ? $" ({string.Join(", ", details)})" : ""));
+        }
         foreach (var r in status.Registrations.Where(r => !r.Registered))
             problems.Add($"registration {r.Name} is {r.Status}" + (r.LastFailureCause is { } cause ? $" (cause: {cause})" : ""));
         foreach (var e in status.Endpoints.Where(e => e.Contacts.Count > 0))

@@ -1,126 +1,136 @@
 using System.Globalization;
-using Spectre.Console;
-using Spectre.Console.Rendering;
-using Watchdog.Agent.Api;
 
 namespace Watchdog.Cli;
 
-/// <summary>Draws a <see cref="StatusDocument"/> as tables; plain text when the console has no colours.</summary>
+/// <summary>
+/// Draws a status document as one small table per section, within the terminal's width (<c>COLUMNS</c>
+/// first), names whole; ASCII, and colour only on a terminal.
+/// </summary>
 internal static class StatusRenderer
 {
     private const int MaxActions = 10;
 
-    /// <summary>A console over <paramref name="writer"/>: colours only for a real terminal, and a fixed width otherwise so logs and pipes stay legible.</summary>
-    public static IAnsiConsole ConsoleFor(TextWriter writer, bool terminal)
+    /// <summary><c>COLUMNS</c> when set (watch, scripts), else the terminal's width, else 80.</summary>
+    public static int Width(bool terminal)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0)
+            return columns;
+        if (terminal)
         {
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        if (!terminal) console.Profile.Width = 120;
-        return console;
+            try
+            {
+                if (Console.WindowWidth > 0) return Console.WindowWidth;
+            }
+            catch (IOException)
+            {
+                // No console after all: fall through to the default.
+            }
+        }
+        return 80;
     }
 
-    public static void Render(IAnsiConsole console, StatusDocument s, IReadOnlyList<string> problems)
+    public static void Render(TextWriter o, StatusView s, IReadOnlyList<string> problems, int width, bool colour, DateTimeOffset now)
     {
-        if (problems.Count == 0)
-        {
-            console.Write(new Text("HEALTHY", new Style(Color.Green, decoration: Decoration.Bold)));
-            console.WriteLine();
-        }
-        else
-        {
-            console.Write(new Text("DEGRADED", new Style(Color.Red, decoration: Decoration.Bold)));
-            console.WriteLine();
-            foreach (var p in problems) console.WriteLine("  - " + p);
-        }
-        if (s.DryRun) console.WriteLine("dry run: actions are logged, not done");
-        console.WriteLine();
+        o.WriteLine(TextTable.Paint(problems.Count == 0 ? "HEALTHY" : "DEGRADED", problems.Count == 0 ? Tone.Good : Tone.Bad, colour));
+        foreach (var p in problems) Line(o, "  - ", p, width);
+        if (s.DryRun) o.WriteLine("dry run: actions are logged, not done");
+        if (s.Maintenance is { Active: true } m)
+            Line(o, "", "maintenance: on" + (m.Until is { } u ? $" until {Time(u)}" : " until turned off") + (m.Reason is { } r ? $" ({r})" : "") + "; no healing actions", width);
+        if (s.Stale == true)
+            Line(o, "", TextTable.Paint("STALE", Tone.Warn, colour) + ": AMI is down" + (s.StaleSeconds is { } st ? $" for {Span(TimeSpan.FromSeconds(st))}" : "")
+                + "; registrations, endpoints and channels below are last-known, not current", width + (colour ? 9 : 0));
+        o.WriteLine();
 
-        var summary = NewTable("Agent", "", "", "");
-        summary.AddRow(Cell("AMI"), State(s.Ami.State, s.Ami.State == "connected"),
-            Cell(Join(s.Ami.Since is { } since ? $"since {Time(since)}" : null, $"reconnects {s.Ami.Reconnects}",
-                s.Ami.LastDisconnectReason is { } why ? $"last disconnect: {why}" : null,
-                s.Ami.LastEventAgeSeconds is { } age ? $"last event {Span(TimeSpan.FromSeconds(age))} ago" : null)));
-        summary.AddRow(Cell("Asterisk"), Cell(s.Asterisk.Version ?? "unknown version"),
-            Cell(s.Asterisk.UptimeSeconds is { } up ? $"up {Span(TimeSpan.FromSeconds(up))}" : "uptime unknown"));
-        summary.AddRow(Cell("Channels"), Cell(s.Channels.Active.ToString(CultureInfo.InvariantCulture) + " active"),
-            Cell(string.Join(", ", s.Channels.ByEndpoint.Select(c => $"{c.Key}: {c.Value}"))));
-        summary.AddRow(Cell("Dry run"), Cell(s.DryRun ? "yes" : "no"), Cell(""));
-        console.Write(summary);
+        if (s.Agent is { } a)
+        {
+            o.WriteLine("Agent");
+            Line(o, "  ", Join(a.Version is { } v ? $"version {v}" : null, a.UptimeSeconds is { } up ? $"up {Span(TimeSpan.FromSeconds(up))}" : null,
+                a.ConfigPath is { } c ? $"config {c}" : null), width);
+            Line(o, "  ", Join(OnOff("healing", a.Healing), OnOff("security", a.Security), OnOff("dry-run", a.DryRun),
+                a.ActionsUsed is { } used ? $"actions {used}/{a.ActionsCap?.ToString(CultureInfo.InvariantCulture) ?? "?"} in the last hour" : null), width);
+            if (a.AlertChannels.Count == 0) o.WriteLine("  alerts: no channel enabled");
+            foreach (var ch in a.AlertChannels)
+                Line(o, "  ", $"alerts via {ch.Name}: " + (ch.LastResult is null ? "nothing sent yet"
+                    : ch.LastResult + (ch.LastAt is { } at ? $" at {Time(at)}" : "") + (ch.LastError is { } err ? $" ({err})" : "")), width);
+            foreach (var w in a.Warnings) Line(o, "  ", TextTable.Paint("warning", Tone.Warn, colour) + ": " + w, width + (colour ? 9 : 0));
+            o.WriteLine();
+        }
 
-        var registrations = NewTable("Registrations", "Name", "Status", "Since", "Last failure");
+        o.WriteLine("AMI");
+        var connected = string.Equals(s.Ami.State, "connected", StringComparison.OrdinalIgnoreCase);
+        Line(o, "  ", Join(TextTable.Paint(s.Ami.State, connected ? Tone.Good : Tone.Bad, colour), s.Ami.Endpoint,
+            s.Ami.Since is { } since ? $"since {Time(since)}" : null, $"reconnects {s.Ami.Reconnects}",
+            s.Ami.LastDisconnectReason is { } why ? $"last disconnect: {why}" : null,
+            !connected && s.Ami.NextAttemptAt is { } next ? $"next try {(next > now ? "in " + Span(next - now) : "now")}" : null,
+            s.Ami.LastEventAgeSeconds is { } age ? $"last event {Span(TimeSpan.FromSeconds(age))} ago" : null), width + (colour ? 9 : 0));
+        o.WriteLine("Asterisk");
+        Line(o, "  ", Join(s.Asterisk.Version ?? "unknown version", s.Asterisk.UptimeSeconds is { } aup ? $"up {Span(TimeSpan.FromSeconds(aup))}" : "uptime unknown",
+            $"{s.Channels.Active} channel(s) active" + (s.Channels.ByEndpoint.Count > 0 ? " (" + string.Join(", ", s.Channels.ByEndpoint.Select(c => $"{c.Key}: {c.Value}")) + ")" : "")), width);
+        o.WriteLine();
+
+        var registrations = new TextTable("NAME", "STATUS", "SINCE", "LAST FAILURE");
         foreach (var r in s.Registrations)
         {
-            registrations.AddRow(Cell(r.Name), State(r.Status, r.Registered), Cell(r.LastChangeAt is { } at ? Time(at) : ""),
-                Cell(r.Registered ? "" : Join(r.LastFailureCause ?? r.LastErrorStatus, r.FailurePermanent == true ? "Asterisk gave up" : null)));
+            registrations.Add((r.Name, Tone.Plain), (r.Status, r.Registered ? Tone.Good : Tone.Bad), (r.LastChangeAt is { } at ? Time(at) : "", Tone.Plain),
+                (Join(r.LastFailureCause ?? r.LastErrorStatus, r.FailurePermanent == true ? "Asterisk gave up" : null, r.Registered && r.LastFailureCause is not null ? "recovered" : null), Tone.Plain));
         }
-        Write(console, registrations, s.Registrations.Count, "no outbound registrations");
+        Section(o, "Registrations", registrations, "no outbound registrations", width, colour);
 
-        var endpoints = NewTable("Endpoints", "Name", "Reachable", "Contact", "Status", "RTT", "Channels");
+        var endpoints = new TextTable("NAME", "REACHABLE", "CONTACT", "STATUS", "RTT", "CALLS");
         foreach (var e in s.Endpoints)
         {
+            var reach = e.Reachable switch { true => ("yes", Tone.Good), false => ("no", Tone.Bad), null => ("-", Tone.Plain) };
             if (e.Contacts.Count == 0)
             {
-                endpoints.AddRow(Cell(e.Name), State(e.Reachable switch { true => "yes", false => "no", null => "-" }, e.Reachable != false), Cell("-"), Cell(""), Cell(""), Number(e.ActiveChannels));
+                endpoints.Add((e.Name, Tone.Plain), reach, ("no contacts", Tone.Plain), ("", Tone.Plain), ("", Tone.Plain), (Num(e.ActiveChannels), Tone.Plain));
                 continue;
             }
             var first = true;
             foreach (var c in e.Contacts)
             {
-                endpoints.AddRow(Cell(first ? e.Name : ""), first ? State(e.Reachable switch { true => "yes", false => "no", null => "-" }, e.Reachable != false) : Cell(""),
-                    Cell(c.Label), State(c.Status, c.Status != "Unreachable"),
-                    Cell(c.RoundtripMs is { } rtt ? rtt.ToString("0.#", CultureInfo.InvariantCulture) + " ms" : ""), first ? Number(e.ActiveChannels) : Cell(""));
+                endpoints.Add((first ? e.Name : "", Tone.Plain), first ? reach : ("", Tone.Plain), (c.Label, Tone.Plain),
+                    (c.Status, c.Status == "Unreachable" ? Tone.Bad : Tone.Plain),
+                    (c.RoundtripMs is { } rtt ? rtt.ToString("0.#", CultureInfo.InvariantCulture) + " ms" : "", Tone.Plain), (first ? Num(e.ActiveChannels) : "", Tone.Plain));
                 first = false;
             }
         }
-        Write(console, endpoints, s.Endpoints.Count, "no endpoints");
+        Section(o, "Endpoints", endpoints, "no endpoints", width, colour);
 
-        var bans = NewTable("Active bans", "Address", "Source", "Reason", "Until", "Offence");
-        foreach (var b in s.Bans)
-            bans.AddRow(Cell(b.Address), Cell(b.Source), Cell(b.Reason), Cell(Time(b.Until)), Number(b.Offence));
-        Write(console, bans, s.Bans.Count, "no active bans");
+        var bans = new TextTable("ADDRESS", "SOURCE", "UNTIL", "REASON");
+        foreach (var b in s.Bans) bans.Add(b.Address, b.Source, Time(b.Until), b.Reason);
+        Section(o, "Active bans", bans, "no active bans", width, colour);
 
         var recent = s.RecentActions.TakeLast(MaxActions).ToList();
-        var actions = NewTable($"Last actions (newest last, at most {MaxActions})", "At", "Action", "Target", "Reason", "Outcome");
-        foreach (var a in recent)
-            actions.AddRow(Cell(Time(a.At)), Cell(a.Action), Cell(a.Target), Cell(a.Reason), Cell(a.Outcome));
-        Write(console, actions, recent.Count, "no actions taken");
+        var actions = new TextTable("AT", "ACTION", "TARGET", "OUTCOME", "REASON");
+        foreach (var x in recent) actions.Add(Time(x.At), x.Action, x.Target, x.Outcome, x.Reason);
+        Section(o, $"Last actions (newest last, at most {MaxActions})", actions, "no actions taken", width, colour);
     }
 
-    private static Table NewTable(string title, params string[] columns)
+    private static void Section(TextWriter o, string title, TextTable table, string empty, int width, bool colour)
     {
-        var table = new Table { Title = new TableTitle(title), Border = TableBorder.Rounded, Expand = false };
-        foreach (var c in columns) table.AddColumn(new TableColumn(new Text(c)));
-        if (columns.All(c => c.Length == 0)) table.HideHeaders();
-        return table;
+        if (table.Count == 0)
+        {
+            o.WriteLine($"{title}: {empty}");
+            return;
+        }
+        o.WriteLine(title);
+        table.Write(o, width, colour);
+        o.WriteLine();
     }
 
-    private static void Write(IAnsiConsole console, Table table, int rows, string empty)
+    /// <summary>A line of free text, wrapped to the width with continuation lines indented like the first.</summary>
+    private static void Line(TextWriter o, string indent, string text, int width)
     {
-        if (rows > 0)
-        {
-            console.Write(table);
-        }
-        else
-        {
-            console.WriteLine($"{table.Title?.Text}: {empty}");
-        }
+        foreach (var line in TextTable.Wrap(text, Math.Max(20, width - indent.Length))) o.WriteLine((indent + line).TrimEnd());
     }
 
-    // Text, never markup: names and reasons come from the PBX and may contain '['.
-    private static IRenderable Cell(string text) => new Text(text);
+    private static string? OnOff(string name, bool? on) => on is { } b ? $"{name} {(b ? "on" : "off")}" : null;
 
-    private static IRenderable Number(int n) => new Text(n.ToString(CultureInfo.InvariantCulture));
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static IRenderable State(string text, bool good) => new Text(text, new Style(good ? Color.Green : Color.Red));
+    private static string Join(params string?[] parts) => string.Join(", ", parts.Where(p => !string.IsNullOrEmpty(p)));
 
-    private static string Join(params string?[] parts) => string.Join("; ", parts.Where(p => !string.IsNullOrEmpty(p)));
-
-    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     internal static string Span(TimeSpan t) =>
         t.TotalDays >= 1 ? $"{(int)t.TotalDays}d {t.Hours}h {t.Minutes}m"

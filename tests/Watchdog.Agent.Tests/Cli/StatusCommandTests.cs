@@ -105,11 +105,11 @@ public class StatusCommandTests
     [InlineData("status", "--url", "ftp://x")]
     [InlineData("status", "--bogus")]
     [InlineData("nonsense")]
-    public async Task Bad_command_lines_are_one_line_errors_with_exit_2(params string[] args)
+    public async Task Bad_command_lines_are_one_line_errors_with_exit_64(params string[] args)
     {
         var result = await CliRun.RunAsync(args);
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(64, result.ExitCode);
         Assert.StartsWith("watchdog: ", Assert.Single(result.ErrorLines));
     }
 

@@ -97,12 +97,12 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact(Timeout = 20_000)]
-    public async Task Invalid_diagnosis_section_lists_the_problem_and_exits_three()
+    public async Task Invalid_diagnosis_section_lists_the_problem_and_exits_78()
     {
         var (exit, _, error) = await Run("--config", Config("relative/asterisk", StandInUfw("good")));
 
-        Assert.Equal(3, exit);
-        Assert.Contains("Diagnosis.Doctor.ConfigDirectory", error, StringComparison.Ordinal);
+        Assert.Equal(78, exit);
+        Assert.Contains("Diagnosis:Doctor:ConfigDirectory", error, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 20_000)]
@@ -117,8 +117,34 @@ public sealed class DoctorCommandTests : IDisposable
     [Fact(Timeout = 20_000)]
     public async Task Unknown_argument_is_a_usage_error()
     {
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("--frobnicate"));
-        Assert.Equal("UsageException", e.GetType().Name);
-        Assert.Contains("--frobnicate", e.Message, StringComparison.Ordinal);
+        var (exit, output, error) = await Run("--frobnicate");
+
+        Assert.Equal(64, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("watchdog: doctor: unknown option '--frobnicate'", error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task The_example_configs_placeholder_tls_target_is_not_configured_info_not_critical()
+    {
+        using var fixtures = new DoctorFixtures();
+        var path = Path.Combine(_work.FullName, "placeholder.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            Diagnosis = new
+            {
+                Doctor = new { ConfigDirectory = fixtures.Directory, UfwPath = StandInUfw("good") },
+                Tls = new { Targets = new[] { new { Name = "elevenlabs", Host = "voice-ai.example.com", Port = 5061 } } },
+            },
+        }));
+
+        var (_, output, _) = await Run("--json", "--config", path);
+
+        using var doc = JsonDocument.Parse(output);
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        var placeholder = Assert.Single(findings, f => f.GetProperty("id").GetString() == "tls.not_configured");
+        Assert.Equal("Info", placeholder.GetProperty("severity").GetString());
+        Assert.DoesNotContain(findings, f => f.GetProperty("severity").GetString() == "Critical"
+            && f.GetProperty("subject").GetString()!.Contains("elevenlabs", StringComparison.Ordinal));
     }
 }
