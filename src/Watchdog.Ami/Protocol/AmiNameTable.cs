@@ -13,8 +13,8 @@ internal sealed class AmiNameTable
     private const int MaxEntries = 1024;
     private const int MaxNameLength = 128;
 
-    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly ConcurrentDictionary<string, CacheEntry> _names = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CacheEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public AmiNameTable() => _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -35,16 +35,6 @@ internal sealed class AmiNameTable
         {
             return hit.Name;
         }
-        var name = Lookup(utf8);
-        if (utf8.Length <= MaxNameLength)
-        {
-            Volatile.Write(ref _cache[slot], new CacheEntry(utf8.ToArray(), name));
-        }
-        return name;
-    }
-
-    private string Lookup(ReadOnlySpan<byte> utf8)
-    {
         if (utf8.Length > MaxNameLength || !Ascii.IsValid(utf8))
         {
             return Encoding.UTF8.GetString(utf8);
@@ -52,12 +42,18 @@ internal sealed class AmiNameTable
 
         Span<char> chars = stackalloc char[utf8.Length];
         Ascii.ToUtf16(utf8, chars, out _);
-        if (_lookup.TryGetValue(chars, out var name))
+        if (!_lookup.TryGetValue(chars, out var entry))
         {
-            return name;
+            var name = new string(chars);
+            if (_names.Count >= MaxEntries)
+            {
+                return name;
+            }
+            entry = _names.GetOrAdd(name, static (n, bytes) => new CacheEntry(bytes, n), utf8.ToArray());
         }
-
-        name = new string(chars);
-        return _names.Count < MaxEntries ? _names.GetOrAdd(name, name) : name;
+        // One entry per name, made at its first sighting: two names that share a slot cost a
+        // dictionary lookup when they alternate, never an allocation.
+        Volatile.Write(ref _cache[slot], entry);
+        return entry.Name;
     }
 }
