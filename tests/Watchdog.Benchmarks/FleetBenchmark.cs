@@ -62,7 +62,7 @@ internal static class FleetBenchmark
             }
 
             var key = FleetNode.WriteKey(work.FullName);
-            // The agents' default poll interval and reconnect back-off (1 s, doubling to 30 s).
+            // The agents' default poll interval and reconnect back-off (250 ms, doubling to 30 s).
             for (var i = 0; i < Agents; i++)
             {
                 nodes.Add(await FleetNode.StartAsync($"pbx-{i:D2}", url, password, key, o =>

@@ -51,7 +51,7 @@ public sealed partial class FleetOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>First wait after a failed connection; doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
-    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Longest wait between connection attempts.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);

@@ -92,6 +92,12 @@ internal sealed class RealPrometheus : IAsyncDisposable
     {
         Assert.False(_process.HasExited, "prometheus exited:\n" + Log);
         using var response = await Http.GetAsync(pathAndQuery, ct);
+        // While it starts, prometheus answers 503 with plain text: not yet, like a refused connection.
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            throw new HttpRequestException("prometheus is not ready yet", null, response.StatusCode);
+        }
+
         return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
     }
 
