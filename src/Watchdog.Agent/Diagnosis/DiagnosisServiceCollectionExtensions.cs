@@ -62,8 +62,7 @@ public static class DiagnosisServiceCollectionExtensions
         }
         services.AddSingleton(sp => new TrunkDiagnoser(settings, sp.GetRequiredService<DoctorAudit>(), sp.GetRequiredService<IAlertPublisher>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrunkDiagnoser>>(), sp.GetService<PbxStateStore>()));
-        services.AddHostedService(sp => new TrunkLogService(log, sp.GetRequiredService<TrunkDiagnoser>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<Sources.IAsteriskLogObserver>(sp => new TrunkLogObserver(sp.GetRequiredService<TrunkDiagnoser>()));
         services.AddHostedService(sp => new ProviderRequestDiagnosisService(sp.GetService<Security.ProviderRequestQueue>(), sp.GetRequiredService<TrunkDiagnoser>()));
         if (settings.Evidence.Enabled)
         {

@@ -13,7 +13,7 @@ namespace Watchdog.Agent.Healing;
 /// The healing decision loops, on their own tasks: every tick the registration healer, the hung-Asterisk
 /// monitor, the service monitor and the endpoint alerts look at the state; incidents (RTP timeouts,
 /// registration failure causes) are consumed from the <see cref="IncidentChannel"/>. The AMI observer and
-/// the log tailer only publish incidents: nothing awaited on the AMI dispatch path can stall the state model.
+/// <see cref="HealingLogObserver"/> (on the one reader of Asterisk's log) only publish incidents: nothing awaited on the AMI dispatch path can stall the state model.
 /// </summary>
 public sealed class HealingService(
     HealingOptions options,
@@ -39,7 +39,6 @@ public sealed class HealingService(
     {
         using var subscription = client.Subscribe(this);
         runner.PrepareMetrics();
-        var tail = options.AsteriskLogPath is { Length: > 0 } path ? TailAsteriskLogAsync(path, stoppingToken) : Task.CompletedTask;
         var consume = ConsumeIncidentsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.TickInterval, time);
         try
@@ -59,7 +58,6 @@ public sealed class HealingService(
         {
             // Stopping.
         }
-        await tail.ConfigureAwait(false);
         await consume.ConfigureAwait(false);
     }
 
@@ -101,38 +99,6 @@ public sealed class HealingService(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopping.
-        }
-    }
-
-    private async Task TailAsteriskLogAsync(string path, CancellationToken ct)
-    {
-        using var tailer = new LogTailer(new LogTailerOptions { Path = path, PollInterval = TimeSpan.FromMilliseconds(500), UseFileSystemWatcher = true }, time,
-            loggers.CreateLogger<LogTailer>());
-        try
-        {
-            await tailer.RunAsync(OnLogLine, _ => ValueTask.CompletedTask, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    private void OnLogLine(ReadOnlySpan<byte> line)
-    {
-        // Cheap filter before decoding: the lines we act on are WARNING or NOTICE.
-        if (line.IndexOf("WARNING["u8) < 0 && line.IndexOf("NOTICE["u8) < 0)
-        {
-            return;
-        }
-        switch (AsteriskLogLine.Parse(Encoding.UTF8.GetString(line)))
-        {
-            case RegistrationFailureLogged failure:
-                incidents.Publish(new RegistrationFailureIncident(time.GetUtcNow(), failure));
-                break;
-            case RtpTimeoutLogged timeout when timeout.Endpoint.Length > 0:
-                incidents.Publish(new RtpTimeoutIncident(time.GetUtcNow(), timeout.Channel, timeout.Endpoint));
-                break;
         }
     }
 }

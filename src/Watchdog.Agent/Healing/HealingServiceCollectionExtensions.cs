@@ -46,6 +46,7 @@ public static class HealingServiceCollectionExtensions
         if (options.Enabled)
         {
             services.AddHostedService<HealingService>();
+            services.AddSingleton<Sources.IAsteriskLogObserver, HealingLogObserver>();
         }
         return services;
     }

@@ -38,7 +38,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton(overrides.Time ?? TimeProvider.System);
 
         // The data path: sources → state → detection/decisions → actuators; metrics, API and alerts beside it.
-        services.AddWatchdogSources(settings.Ami);
+        services.AddWatchdogSources(settings.Ami, settings.Healing.AsteriskLogPath);
         services.AddWatchdogState(settings.State);
         services.AddWatchdogMetrics();
         services.AddWatchdogAlerting(settings.Alerting);

@@ -199,7 +199,7 @@ public sealed class TrunkDiagnoserTests : IDisposable
         };
         var audit = new DoctorAudit(settings.Doctor, FakeProcessRunner.Printing(DoctorFixtures.Ufw("good")), BehindNat, new FakeLogger<DoctorAudit>());
         var diagnoser = new TrunkDiagnoser(settings, audit, alerts, TimeProvider.System, new FakeLogger<TrunkDiagnoser>());
-        using var service = new TrunkLogService(log, diagnoser, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        using var service = new AsteriskMessagesLog(log, [new TrunkLogObserver(diagnoser)], TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         await service.StartAsync(CancellationToken.None);
         // The tailer starts at the end of the file once it has opened it; repeat the lines until it has read them.
         string[] lines =
