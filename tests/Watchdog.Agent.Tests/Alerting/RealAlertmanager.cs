@@ -32,24 +32,16 @@ internal sealed class RealAlertmanager : IAsyncDisposable
 
     public string Log => string.Join("\n", _log);
 
-    public static string? FindBinary() =>
-        new[] { "prometheus-alertmanager", "alertmanager" }
-            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                .Append("/usr/bin").Select(d => Path.Combine(d, name)))
-            .FirstOrDefault(File.Exists);
+    public static string? FindBinary() => RealTool.Find("prometheus-alertmanager", "alertmanager");
 
     /// <summary>The note when the binary is missing; fails the test under CI=true.</summary>
-    public static string RequireOrSkip()
-    {
-        const string message = "The 'prometheus-alertmanager' binary is not installed (Debian package 'prometheus-alertmanager').";
-        Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), message);
-        return "SKIPPED locally: " + message;
-    }
+    public static string RequireOrSkip() =>
+        RealTool.RequireOrSkip("The 'prometheus-alertmanager' binary is not installed (Debian package 'prometheus-alertmanager').");
 
     public static async Task<RealAlertmanager> StartAsync(string binary)
     {
         var dir = Directory.CreateTempSubdirectory("watchdog-alertmanager-");
-        var port = FreeLoopbackPort();
+        var port = Cli.CliRun.FreePort();
         var config = Path.Combine(dir.FullName, "alertmanager.yml");
         File.WriteAllText(config, """
             route:
@@ -102,12 +94,5 @@ internal sealed class RealAlertmanager : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
         _dir.Delete(recursive: true);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -37,24 +37,17 @@ internal sealed class RealPrometheus : IAsyncDisposable
     /// The binary on PATH, or null. Absent binary: the caller fails when <c>CI=true</c> and passes with a
     /// note otherwise (xUnit 2 has no runtime skip) — see <see cref="RequireOrSkip"/>.
     /// </summary>
-    public static string? FindBinary() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "prometheus"))
-            .FirstOrDefault(File.Exists);
+    public static string? FindBinary() => RealTool.Find("prometheus");
 
     /// <summary>The message to report when the binary is missing; fails the test when running in CI.</summary>
-    public static string RequireOrSkip()
-    {
-        const string message = "The 'prometheus' binary is not on PATH (install the Debian package 'prometheus').";
-        Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), message);
-        return "SKIPPED locally: " + message;
-    }
+    public static string RequireOrSkip() =>
+        RealTool.RequireOrSkip("The 'prometheus' binary is not on PATH (install the Debian package 'prometheus').");
 
     /// <summary>Starts prometheus scraping <paramref name="target"/> (host:port) and loading <paramref name="ruleFiles"/>.</summary>
     public static Task<RealPrometheus> StartAsync(string binary, string target, params string[] ruleFiles)
     {
         var dir = Directory.CreateTempSubdirectory("watchdog-prometheus-");
-        var port = FreeLoopbackPort();
+        var port = Cli.CliRun.FreePort();
         var config = Path.Combine(dir.FullName, "prometheus.yml");
         var rules = ruleFiles.Length == 0 ? "" : "rule_files:\n" + string.Concat(ruleFiles.Select(f => $"  - '{f}'\n"));
         File.WriteAllText(config, $"""
@@ -162,12 +155,5 @@ internal sealed class RealPrometheus : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
         _dir.Delete(recursive: true);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
