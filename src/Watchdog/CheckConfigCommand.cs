@@ -26,11 +26,11 @@ internal static class CheckConfigCommand
             Options = { config, json },
             Epilog = "exit codes: 0 valid (warnings do not fail it); 64 the command line is wrong; 78 invalid, missing or unreadable.",
         };
-        command.SetAction(parse => Run(context, parse.GetValue(config), parse.GetValue(json)));
+        command.SetAction((parse, ct) => RunAsync(context, parse.GetValue(config), parse.GetValue(json), ct));
         return command;
     }
 
-    private static int Run(CliContext context, string? path, bool json)
+    private static async Task<int> RunAsync(CliContext context, string? path, bool json, CancellationToken ct)
     {
         var loaded = ConfigCheck.Load(path);
         IReadOnlyList<string> warnings = [];
@@ -42,6 +42,9 @@ internal static class CheckConfigCommand
             if (!settings.Api.IsLoopback)
                 notes.Add($"Api:ListenUrl {settings.Api.ListenUrl} is not loopback: anyone who can reach it can read the status and add or lift bans (put a proxy with authentication in front, or firewall it)");
             if (settings.Actuators.DryRun) notes.Add("Actuators:DryRun is on: healing and bans are logged, not done");
+            // The providers' ranges are configured once; pjsip.conf's identify match= must agree with them.
+            foreach (var f in await Watchdog.Agent.Diagnosis.ProviderRangeAudit.CheckAsync(settings.Diagnosis, ct))
+                notes.Add($"{f.Subject}: {f.Found}{(f.Fix.Length > 0 ? " — fix: " + f.Fix : "")}");
         }
         var code = loaded.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.BadConfig;
 

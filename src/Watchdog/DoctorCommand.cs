@@ -92,7 +92,7 @@ public static class DoctorCommand
 
     private static async Task<DoctorReport> RunChecksAsync(DiagnosisSettings settings, IProcessRunner processes, CancellationToken ct)
     {
-        var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance);
+        var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance, settings.Trunks.Providers);
         var findings = new List<DoctorFinding>((await audit.RunAsync(ct).ConfigureAwait(false)).Findings);
         var metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
         // The example config's placeholders (RFC 2606 names such as voice-ai.example.com) are "not configured", not a failure.

@@ -138,6 +138,32 @@ public sealed class CheckConfigCommandTests : IDisposable
         await Task.CompletedTask;
     }
 
+    [Fact(Timeout = 10_000)]
+    public async Task Check_config_says_when_pjsip_identify_ranges_differ_from_the_configured_provider_ranges()
+    {
+        var asterisk = Directory.CreateDirectory(Path.Combine(_work.FullName, "asterisk"));
+        File.WriteAllText(Path.Combine(asterisk.FullName, "pjsip.conf"), """
+            [mango-trunk]
+            type=endpoint
+
+            [mango-trunk-identify]
+            type=identify
+            endpoint=mango-trunk
+            match=81.88.86.0/24
+            """);
+        var file = Write("providers.json", $$"""
+            { "Ami": { "Secret": "s3cret" },
+              "Diagnosis": { "Doctor": { "ConfigDirectory": "{{asterisk.FullName}}" },
+                             "Trunks": { "Providers": [ { "Endpoint": "mango-trunk", "Ranges": [ "81.88.86.0/24", "81.88.88.0/24" ] } ] } } }
+            """);
+
+        var result = await CliRun.RunAsync("check-config", "--config", file);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains(result.Output.Split('\n'), l => l.StartsWith("note: ", StringComparison.Ordinal)
+            && l.Contains("81.88.88.0/24", StringComparison.Ordinal) && l.Contains("match=81.88.88.0/24", StringComparison.Ordinal));
+    }
+
     private static AgentSettings Bind(Dictionary<string, string?> values) =>
         AgentSettings.Bind(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), out _);
 
