@@ -104,9 +104,10 @@ internal static class DemoStory
             console.WriteLine($"story: {text}");
         }
 
-        await Step(2, "the Mango registrar stops answering; Asterisk gives up on the registration (max retries)");
+        await Step(2, "the Mango registrar stopped answering and Asterisk gave up on the registration (max retries); "
+            + "the registrar is back, but Asterisk will not retry by itself: the watchdog must re-register");
         sim.SetRegistrar("mango-registration", RegistrarBehaviour.Silent, permanent: true);
-        await Step(1, "the registrar is back, but Asterisk will not retry by itself: the watchdog must re-register");
+        // Back at once: the one re-register a timeout gets (the healing policy) must find it answering.
         sim.SetRegistrar("mango-registration", RegistrarBehaviour.Accepts);
 
         await Step(6, "elevenlabs-trunk stops answering OPTIONS");
