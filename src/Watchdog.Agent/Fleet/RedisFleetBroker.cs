@@ -56,6 +56,9 @@ public sealed class RedisFleetBroker : IFleetBroker
             SyncTimeout = 5000,
             AsyncTimeout = 5000,
             ReconnectRetryPolicy = new ExponentialRetry((int)_options.ReconnectInitialDelay.TotalMilliseconds, (int)_options.ReconnectMaxDelay.TotalMilliseconds),
+            // The client tries to reconnect only on a heartbeat (1 s by default), so the first retries could not come
+            // sooner than a second after the broker is back: beat as often as the first back-off step, at most once a second.
+            HeartbeatInterval = TimeSpan.FromTicks(Math.Min(_options.ReconnectInitialDelay.Ticks, TimeSpan.TicksPerSecond)),
             // The ACL user may touch only our prefix: no server-wide configuration channel, no tie-breaker key.
             ConfigurationChannel = "",
             TieBreaker = "",
