@@ -64,6 +64,9 @@ public sealed class AmiClient : IAsyncDisposable
     /// <summary>Events dropped because the observers fell behind, since creation.</summary>
     public long DroppedEvents => _dispatcher.Dropped;
 
+    /// <summary>Socket reads of the current session (zero when not connected): how often the reader woke up.</summary>
+    public long SocketReads => _connection?.Reads ?? 0;
+
     /// <summary>Successful logins after the first one.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 

@@ -12,13 +12,14 @@ namespace Watchdog.Ami.Protocol;
 /// lists, and hands every other event to the <see cref="EventDispatcher"/>, which takes ownership of the pooled message
 /// and, after each read, delivers on this loop unless a slow observer holds delivery up: the reader never waits for one. Every way the session can end goes through <see cref="Break"/>.
 /// </summary>
-internal sealed class AmiConnection : IAsyncDisposable
+internal sealed partial class AmiConnection : IAsyncDisposable
 {
     private const string BannerPrefix = "Asterisk Call Manager/";
+    private const int MinimumReadSize = 64 * 1024;
+    private const int MaxStackSize = 256 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _reader;
+    private readonly Pipe _pipe;
     private readonly AmiMessagePool _pool;
     private readonly EventDispatcher _events;
     private readonly TimeProvider _time;
@@ -28,6 +29,7 @@ internal sealed class AmiConnection : IAsyncDisposable
     private readonly Lock _pendingGate = new();
     private readonly Dictionary<string, PendingAction> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingAction>.AlternateLookup<ReadOnlySpan<char>> _pendingLookup;
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _banner = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<AmiConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _actionIdPrefix;
@@ -36,13 +38,15 @@ internal sealed class AmiConnection : IAsyncDisposable
     private AmiConnectionException? _breakError;
     private bool _shutdownAnnounced;
     private long _lastReceivedTimestamp;
-    private Task _readLoop = Task.CompletedTask;
+    private readonly TaskCompletionSource _readLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AmiConnection(Socket socket, AmiMessagePool pool, EventDispatcher events, TimeProvider time, ILogger logger)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: true));
+        // Written and read by the reading thread alone, so the pipe never schedules anything: no back-pressure
+        // threshold (a message is bounded by AmiFraming.MaxMessageBytes), inline schedulers.
+        _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: MinimumReadSize,
+            readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         _pool = pool;
         _events = events;
         _time = time;
@@ -68,32 +72,40 @@ internal sealed class AmiConnection : IAsyncDisposable
     public static async Task<AmiConnection> OpenAsync(
         AmiClientOptions options, AmiMessagePool pool, EventDispatcher events, TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // A blocking socket that never sees an asynchronous call: on Linux .NET then reads with a plain recv on the
+        // reading thread instead of emulating it through the epoll thread. The kernel bounds connect and send by
+        // SO_SNDTIMEO.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp)
+        {
+            NoDelay = true,
+            SendTimeout = (int)Math.Min(int.MaxValue, options.ConnectTimeout.TotalMilliseconds),
+        };
+        var connection = new AmiConnection(socket, pool, events, time, logger);
+        connection.StartReading(options.Host, options.Port, options.ActionTimeout, options.ReadBatchWindow);
         try
         {
-            using var timeout = new CancellationTokenSource(options.ConnectTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            try
-            {
-                await socket.ConnectAsync(options.Host, options.Port, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                throw new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.");
-            }
-            catch (SocketException e)
-            {
-                throw new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} failed: {e.SocketErrorCode}.", e);
-            }
+            await connection._connected.Task.WaitAsync(options.ConnectTimeout, time, ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
-            socket.Dispose();
-            throw;
+            var error = e switch
+            {
+                TimeoutException => new AmiConnectionException(AmiDisconnectReason.ConnectFailed,
+                    $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s."),
+                SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock or SocketError.InProgress } => new AmiConnectionException(
+                    AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.", e),
+                SocketException socketError => new AmiConnectionException(AmiDisconnectReason.ConnectFailed,
+                    $"TCP connect to {options.Host}:{options.Port} failed: {socketError.SocketErrorCode}.", e),
+                _ => null,
+            };
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (error is null)
+            {
+                throw;
+            }
+            throw error;
         }
 
-        var connection = new AmiConnection(socket, pool, events, time, logger);
-        connection._readLoop = connection.ReadLoopAsync();
         try
         {
             await connection._banner.Task.WaitAsync(options.ConnectTimeout, time, ct).ConfigureAwait(false);
@@ -135,8 +147,10 @@ internal sealed class AmiConnection : IAsyncDisposable
             {
                 _writeBuffer.ResetWrittenCount();
                 action.WriteTo(_writeBuffer, actionId);
-                // Not the caller's token: a write cut halfway would desynchronise the session.
-                await _stream.WriteAsync(_writeBuffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                // Synchronous, whole, and not cancellable: a write cut halfway would desynchronise the session, and an
+                // asynchronous one would switch the socket to emulated blocking reads. Bounded by SO_SNDTIMEO.
+                SendAll(_writeBuffer.WrittenSpan);
+                _sent.Set();
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {
@@ -160,6 +174,14 @@ internal sealed class AmiConnection : IAsyncDisposable
                 _pending.Remove(actionId);
                 _pendingCount = _pending.Count;
             }
+        }
+    }
+
+    private void SendAll(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            bytes = bytes[_socket.Send(bytes)..];
         }
     }
 
@@ -188,7 +210,6 @@ internal sealed class AmiConnection : IAsyncDisposable
             p.Fail(error);
         }
         _banner.TrySetException(error);
-        _reader.CancelPendingRead();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -199,87 +220,20 @@ internal sealed class AmiConnection : IAsyncDisposable
         }
         _socket.Close();
         _closed.TrySetResult(error);
+        _sent.Set();
         return error;
     }
 
     public async ValueTask DisposeAsync()
     {
         Break(AmiDisconnectReason.ClientClosed, "Connection closed by the client.");
-        await _readLoop.ConfigureAwait(false);
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        // A connect still under way ends by itself within SO_SNDTIMEO; nothing of the pool or the dispatcher is held then.
+        if (_connected.Task.IsCompletedSuccessfully)
+        {
+            await _readLoopDone.Task.ConfigureAwait(false);
+        }
         _socket.Dispose();
         _writeLock.Dispose();
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var message = _pool.Rent();
-        try
-        {
-            var bannerRead = false;
-            while (true)
-            {
-                var result = await _reader.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                if (result.IsCanceled)
-                {
-                    return;
-                }
-
-                if (!bannerRead && AmiFraming.TryReadLine(ref buffer, out var line))
-                {
-                    var banner = Encoding.UTF8.GetString(line);
-                    if (!banner.StartsWith(BannerPrefix, StringComparison.Ordinal))
-                    {
-                        Break(AmiDisconnectReason.ProtocolError, $"Not an AMI server: banner '{Truncate(banner)}'.");
-                        return;
-                    }
-                    bannerRead = true;
-                    _banner.TrySetResult(banner);
-                }
-
-                if (bannerRead)
-                {
-                    var any = false;
-                    while (AmiFraming.TryReadMessage(ref buffer, message))
-                    {
-                        any = true;
-                        Route(message);
-                        message = _pool.Rent();
-                    }
-                    if (any)
-                    {
-                        Interlocked.Exchange(ref _lastReceivedTimestamp, _time.GetTimestamp());
-                    }
-                    _events.Flush();
-                }
-
-                _reader.AdvanceTo(buffer.Start, buffer.End);
-
-                if (result.IsCompleted)
-                {
-                    var reason = _shutdownAnnounced ? AmiDisconnectReason.ServerShutdown : AmiDisconnectReason.RemoteClosed;
-                    Break(reason, buffer.IsEmpty
-                        ? "Asterisk closed the connection."
-                        : $"Asterisk closed the connection in the middle of a message ({buffer.Length} bytes unread).");
-                    return;
-                }
-            }
-        }
-        catch (AmiProtocolException e)
-        {
-            Break(AmiDisconnectReason.ProtocolError, e.Message);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            Break(_shutdownAnnounced ? AmiDisconnectReason.ServerShutdown : AmiDisconnectReason.SocketError, $"Reading from AMI failed: {e.Message}", e);
-        }
-        finally
-        {
-            _events.Flush();
-            _pool.Return(message);
-        }
     }
 
     private void Route(AmiMessage message)
