@@ -12,6 +12,10 @@ public static class DoctorFindings
         ArgumentNullException.ThrowIfNull(r);
         var label = SipDnsRecordLabel.Of(r.Record);
         var subject = $"DNS {r.Domain} {label}";
+        if (r.NotUsed)
+        {
+            return new DoctorFinding($"dns.{label}", FindingSeverity.Info, subject, $"{r.Detail} (answer: {r.Answer})", "", "");
+        }
         if (r.Ok)
         {
             return DoctorFinding.Ok($"dns.{label}", subject, r.Answer);
