@@ -24,6 +24,8 @@ public class PjsipResponsivenessTests
         var pjsip = agent.App.Services.GetRequiredService<PjsipResponsiveness>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         Assert.True(pjsip.Last?.Answered); // the first resync's PJSIP actions answered
+        Assert.Same(pjsip, agent.App.Services.GetRequiredService<IPjsipProbe>()); // what the healer asks is what the tracker tells
+        Assert.IsType<Watchdog.Agent.Healing.SystemServerNameResolver>(agent.App.Services.GetRequiredService<Watchdog.Agent.Healing.IServerNameResolver>());
 
         agent.Simulator.SilentActions["PJSIPShowEndpoints"] = true;
         var seen = agent.Simulator.ReceivedActions.Count(a => a == "PJSIPShowEndpoints");
