@@ -40,7 +40,7 @@ public sealed class SystemServerNameResolver(TimeSpan timeout, Func<IReadOnlyLis
             return true;
         }
 
-        return !HasPort(serverUri!) && await SrvTargetResolvesAsync(host, ct).ConfigureAwait(false);
+        return !SipUri.HasPort(serverUri!) && await SrvTargetResolvesAsync(host, ct).ConfigureAwait(false);
     }
 
     private async Task<bool> HasAddressAsync(string host, CancellationToken ct)
@@ -78,22 +78,5 @@ public sealed class SystemServerNameResolver(TimeSpan timeout, Func<IReadOnlyLis
         }
 
         return false;
-    }
-
-    /// <summary>Whether the URI's host part carries a port (<c>sip:host:5060</c>, <c>sip:[2001:db8::1]:5060</c>): then no SRV is used.</summary>
-    internal static bool HasPort(string uri)
-    {
-        var s = uri.AsSpan().Trim().TrimStart('<');
-        var colon = s.IndexOf(':');
-        if (colon >= 0 && (s[..colon].Equals("sip", StringComparison.OrdinalIgnoreCase) || s[..colon].Equals("sips", StringComparison.OrdinalIgnoreCase)))
-        {
-            s = s[(colon + 1)..];
-        }
-
-        var at = s.IndexOf('@');
-        if (at >= 0) s = s[(at + 1)..];
-        var end = s.IndexOfAny(";>?");
-        if (end >= 0) s = s[..end];
-        return s.StartsWith("[") ? s.IndexOf("]:") > 0 : s.IndexOf(':') > 0;
     }
 }

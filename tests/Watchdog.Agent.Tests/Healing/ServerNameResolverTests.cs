@@ -45,5 +45,5 @@ public class ServerNameResolverTests
     [InlineData("<sip:provider.example;transport=tcp>", false)]
     [InlineData("sip:[2001:db8::1]", false)]
     [InlineData("sip:[2001:db8::1]:5060", true)]
-    public void Port_in_the_uri_is_seen(string uri, bool hasPort) => Assert.Equal(hasPort, SystemServerNameResolver.HasPort(uri));
+    public void Port_in_the_uri_is_seen(string uri, bool hasPort) => Assert.Equal(hasPort, Watchdog.Agent.Detection.SipUri.HasPort(uri));
 }
