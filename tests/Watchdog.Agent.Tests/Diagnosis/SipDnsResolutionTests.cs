@@ -103,6 +103,9 @@ public sealed class SipDnsResolutionTests(ITestOutputHelper output)
         Assert.False(web[SipDnsRecord.A].Ok);
         Assert.False(web[SipDnsRecord.A].NotUsed);
         Assert.Equal($"no SRV, so clients use the domain's A: {WebHost} is not this host ({Pbx})", web[SipDnsRecord.A].Detail);
+        var finding = DoctorFindings.FromDns(web[SipDnsRecord.A]);
+        Assert.Equal(FindingSeverity.Critical, finding.Severity);
+        Assert.StartsWith("Publish SRV records (_sip._udp, _sip._tcp, _sips._tcp) of mysite.test", finding.Fix, StringComparison.Ordinal);
         Assert.True(web[SipDnsRecord.Aaaa].Ok, web[SipDnsRecord.Aaaa].Detail);
         Assert.Equal("ok (no AAAA; this host has no global IPv6 address)", web[SipDnsRecord.Aaaa].Detail);
 
@@ -156,6 +159,7 @@ public sealed class SipDnsResolutionTests(ITestOutputHelper output)
         Assert.All(refused.Values, r => Assert.False(r.Ok));
         Assert.StartsWith($"the server {dns.Server} refused NAPTR mysite.example (REFUSED", refused[SipDnsRecord.Naptr].Detail, StringComparison.Ordinal);
         Assert.Contains("refused A mysite.example (REFUSED", refused[SipDnsRecord.A].Detail, StringComparison.Ordinal);
+        Assert.Contains("refused or failed", DoctorFindings.FromDns(refused[SipDnsRecord.Naptr]).Fix, StringComparison.Ordinal);
         Assert.All(servfail.Values, r => Assert.False(r.Ok));
         Assert.StartsWith($"the server {dns.Server} failed on NAPTR pbx.broken.invalid (SERVFAIL", servfail[SipDnsRecord.Naptr].Detail, StringComparison.Ordinal);
         Assert.StartsWith("error: ", servfail[SipDnsRecord.Naptr].Answer, StringComparison.Ordinal);
