@@ -128,10 +128,12 @@ public sealed class RegistrationHealer(
             {
                 continue;
             }
-            if (!_hosts.TryGetValue(host, out var known) || now - known.At >= ConfigFactsMaxAge)
+            var seen = _hosts.TryGetValue(host, out var known);
+            if (!seen || now - known.At >= ConfigFactsMaxAge)
             {
+                var before = seen ? known.Resolves : null;
                 _hosts[host] = known = (now, await names.ResolvesAsync(r.ServerUri, ct).ConfigureAwait(false));
-                if (known.Resolves == false) LogMessages.ServerDoesNotResolve(logger, r.Name, host);
+                if (known.Resolves == false && before != false) LogMessages.ServerDoesNotResolve(logger, r.Name, host);
             }
             resolves[r.Name] = known.Resolves;
         }
