@@ -67,9 +67,9 @@ internal abstract class AlertTexts
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckCredentials =>
                 $"The provider refuses the credentials (SIP {Detail(a, "cause")}). Check [{Detail(a, "auth", "the outbound_auth section")}] username and password in pjsip.conf (no typos, no stray spaces) and the server_uri/client_uri domain, then run 'pjsip reload'. The watchdog re-registers once and never restarts Asterisk for this.",
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckDns =>
-                "The registrar's name does not resolve. Check DNS (the server_uri host) and /etc/resolv.conf.",
+                $"The registrar's name does not resolve ({Detail(a, "server_uri", "the server_uri host")}). Check DNS and /etc/resolv.conf; the watchdog does not restart Asterisk for this.",
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckAsterisk =>
-                "Several trunks fail together: Asterisk itself looks at fault. The watchdog restarts it within its budget.",
+                "Asterisk itself looks at fault: its PJSIP stack does not answer, or several trunks or every peer fail together. The watchdog restarts it within its budget.",
             AlertKind.RegistrationLost => "Calls through this trunk fail. Check the network path to the provider and the provider's status; the watchdog re-registers and restarts Asterisk only when Asterisk itself is at fault.",
             AlertKind.RegistrationRestored when Detail(a, "last_action") is { Length: > 0 } act => Detail(a, "healed") == "true"
                 ? $"Healed by {act} at {Detail(a, "last_action_at")}: back {Detail(a, "seconds_after")} s after it."
@@ -142,9 +142,9 @@ internal abstract class AlertTexts
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckCredentials =>
                 $"Провайдер отклоняет учётные данные (SIP {Detail(a, "cause")}). Проверьте username и password в [{Detail(a, "auth", "секции outbound_auth")}] в pjsip.conf (без опечаток и лишних пробелов) и домен в server_uri/client_uri, затем выполните 'pjsip reload'. Watchdog перерегистрируется один раз и никогда не перезапускает Asterisk из-за этого.",
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckDns =>
-                "Имя регистратора не разрешается. Проверьте DNS (хост в server_uri) и /etc/resolv.conf.",
+                $"Имя регистратора не разрешается ({Detail(a, "server_uri", "хост в server_uri")}). Проверьте DNS и /etc/resolv.conf; watchdog не перезапускает Asterisk из-за этого.",
             AlertKind.RegistrationLost when Detail(a, "check") == Healing.HealingPolicy.CheckAsterisk =>
-                "Несколько транков отказали одновременно: похоже, виноват сам Asterisk. Watchdog перезапустит его в пределах лимита.",
+                "Похоже, виноват сам Asterisk: его стек PJSIP не отвечает, или несколько транков либо все пиры отказали одновременно. Watchdog перезапустит его в пределах лимита.",
             AlertKind.RegistrationLost => "Звонки через этот транк не проходят. Проверьте сеть до провайдера и его состояние; watchdog попробует перерегистрироваться и перезапустит Asterisk, только если виноват сам Asterisk.",
             AlertKind.RegistrationRestored when Detail(a, "last_action") is { Length: > 0 } act => Detail(a, "healed") == "true"
                 ? $"Помогло действие {act} в {Detail(a, "last_action_at")}: регистрация вернулась через {Detail(a, "seconds_after")} с."

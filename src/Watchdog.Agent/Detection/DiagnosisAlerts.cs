@@ -17,7 +17,7 @@ public sealed class DiagnosisAlerts(IAlertPublisher alerts, TimeProvider time)
     private bool _leaking;
     private bool _fdsNearLimit;
 
-    /// <summary>Alerts on record sets that went missing or wrong, and on answers that changed.</summary>
+    /// <summary>Alerts on record sets that went missing or wrong, and on answers that changed (of record sets clients use).</summary>
     public void OnDns(IReadOnlyList<SipDnsResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -36,8 +36,9 @@ public sealed class DiagnosisAlerts(IAlertPublisher alerts, TimeProvider time)
                     Publish(AlertKind.DnsRecordProblem, AlertSeverity.Critical, subject, $"dns:{subject}:bad",
                         ("problem", r.Detail), ("answer", r.Answer), ("fix", finding.Fix));
                 }
-                else if (r.Changed)
+                else if (r.Changed && !r.NotUsed)
                 {
+                    // A record set off the resolution path (the website's A when SRV exists) may move at will.
                     Publish(AlertKind.DnsRecordProblem, AlertSeverity.Warning, subject, $"dns:{subject}:changed:{r.Answer}",
                         ("problem", "the answer changed"), ("previous", r.PreviousAnswer ?? ""), ("answer", r.Answer));
                 }

@@ -247,8 +247,28 @@ internal static class SipUri
     /// <summary>The host of <c>sip:user@host:port;params</c> (also with &lt;&gt;), or null when it is a name.</summary>
     public static IPAddress? HostAddress(string uri) => IPAddress.TryParse(Host(uri), out var a) ? a : null;
 
+    /// <summary>Whether the URI's host part carries a port (<c>sip:host:5060</c>, <c>sip:[2001:db8::1]:5060</c>): then RFC 3263 uses no SRV.</summary>
+    public static bool HasPort(string uri)
+    {
+        var s = HostPort(uri);
+        return s.StartsWith("[") ? s.IndexOf("]:") > 0 : s.IndexOf(':') > 0;
+    }
+
     /// <summary>The host part of a SIP URI (brackets kept off IPv6), or empty.</summary>
     public static string Host(string uri)
+    {
+        var s = HostPort(uri);
+        if (s.StartsWith("["))
+        {
+            var close = s.IndexOf(']');
+            return close > 0 ? s[1..close].ToString() : "";
+        }
+        var port = s.IndexOf(':');
+        return (port >= 0 ? s[..port] : s).ToString();
+    }
+
+    /// <summary><c>host[:port]</c> of a SIP URI: without the scheme, the user part and the parameters.</summary>
+    private static ReadOnlySpan<char> HostPort(string uri)
     {
         var s = uri.AsSpan().Trim().TrimStart('<');
         var colon = s.IndexOf(':');
@@ -259,13 +279,6 @@ internal static class SipUri
         var at = s.IndexOf('@');
         if (at >= 0) s = s[(at + 1)..];
         var end = s.IndexOfAny(";>?");
-        if (end >= 0) s = s[..end];
-        if (s.StartsWith("["))
-        {
-            var close = s.IndexOf(']');
-            return close > 0 ? s[1..close].ToString() : "";
-        }
-        var port = s.IndexOf(':');
-        return (port >= 0 ? s[..port] : s).ToString();
+        return end >= 0 ? s[..end] : s;
     }
 }

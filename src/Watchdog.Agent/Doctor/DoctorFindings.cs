@@ -12,13 +12,21 @@ public static class DoctorFindings
         ArgumentNullException.ThrowIfNull(r);
         var label = SipDnsRecordLabel.Of(r.Record);
         var subject = $"DNS {r.Domain} {label}";
+        if (r.NotUsed)
+        {
+            return new DoctorFinding($"dns.{label}", FindingSeverity.Info, subject, $"{r.Detail} (answer: {r.Answer})", "", "");
+        }
         if (r.Ok)
         {
             return DoctorFinding.Ok($"dns.{label}", subject, r.Answer);
         }
+        var fix = r.Answer.StartsWith("error: ", StringComparison.Ordinal)
+            ? "The DNS server asked (Diagnosis:Dns:Server, or /etc/resolv.conf) refused or failed: check it, or ask one that resolves the domain."
+            : r.Record is SipDnsRecord.A or SipDnsRecord.Aaaa
+                ? $"Publish SRV records (_sip._udp, _sip._tcp, _sips._tcp) of {r.Domain} pointing at this PBX — its A/AAAA may then stay on the web host — or point its {label.ToUpperInvariant()} at this host."
+                : $"Publish the {label.ToUpperInvariant().Replace('_', ' ')} record(s) of {r.Domain} pointing at this host's public address and SIP ports at your DNS provider.";
         return new DoctorFinding($"dns.{label}", FindingSeverity.Critical, subject, $"{r.Detail} (answer: {r.Answer})",
-            "Peers that look this domain up (RFC 3263) cannot reach this PBX, or reach another host.",
-            $"Publish the {label.ToUpperInvariant().Replace('_', ' ')} record(s) of {r.Domain} pointing at this host's public address and SIP ports at your DNS provider.");
+            "Peers that look this domain up (RFC 3263) cannot reach this PBX, or reach another host.", fix);
     }
 
     /// <summary>One finding per TLS target.</summary>

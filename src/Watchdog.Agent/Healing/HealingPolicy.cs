@@ -18,8 +18,10 @@ public enum FailureClass
 /// <param name="OtherRegistrationsUp">Other outbound registrations registered.</param>
 /// <param name="QualifiedContactsReachable">Qualified contacts (other peers) that answer OPTIONS.</param>
 /// <param name="QualifiedContactsUnreachable">Qualified contacts that do not.</param>
-/// <param name="ServerResolves">The server URI's host resolves; null when it is an address or was not checked.</param>
-/// <param name="PjsipAnswering">Asterisk's PJSIP stack answered our last AMI request; false when it timed out.</param>
+/// <param name="ServerResolves">The failing registration's server URI host resolves through the system resolver
+/// (<see cref="IServerNameResolver"/>); null when it is an address or was not checked (credentials causes, within the grace).</param>
+/// <param name="PjsipAnswering">Asterisk's PJSIP stack answers AMI (<see cref="State.IPjsipProbe"/>); false when its PJSIP
+/// actions time out while AMI itself stays logged in.</param>
 public sealed record PbxEvidence(
     bool? ConfigNewerThanReload = null,
     int OtherRegistrationsDown = 0,

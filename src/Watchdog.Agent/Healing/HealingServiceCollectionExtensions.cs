@@ -11,10 +11,14 @@ namespace Watchdog.Agent.Healing;
 /// <summary>The healing part of the composition root.</summary>
 public static class HealingServiceCollectionExtensions
 {
+    /// <summary>How long the server URI's name may take to resolve before it counts as not resolving.</summary>
+    private static readonly TimeSpan ServerLookupTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Registers the healing policy and its loops: the incident channel, the registration healer (with the
     /// PJSIP config probe over <paramref name="asteriskConfigDirectory"/>), the hung-Asterisk, service and
-    /// RTP monitors, the maintenance switch (the <see cref="IActuatorGate"/> every actuator asks) and
+    /// RTP monitors, the evidence seams (<see cref="IServerNameResolver"/> over the system resolver, <see cref="State.IPjsipProbe"/>
+    /// over AMI), the maintenance switch (the <see cref="IActuatorGate"/> every actuator asks) and
     /// <see cref="HealingService"/>. Needs the AMI client, the state store, alerting, <see cref="ActionLog"/>,
     /// <see cref="RemediationMetrics"/>, <see cref="ActuatorOptions"/>, <see cref="IProcessRunner"/>, <see cref="IAsteriskControl"/>
     /// and <see cref="IServiceManager"/> (the actuators). Without <see cref="HealingOptions.Enabled"/> the loop does not run.
@@ -36,6 +40,9 @@ public static class HealingServiceCollectionExtensions
             sp.GetRequiredService<RemediationMetrics>(), sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RemediationRunner>>(), sp.GetRequiredService<ActionLog>()));
         services.AddSingleton<IPbxHealthSource, StatePbxHealthSource>();
+        services.TryAddSingleton<State.PjsipResponsiveness>();
+        services.TryAddSingleton<State.IPjsipProbe>(sp => sp.GetRequiredService<State.PjsipResponsiveness>());
+        services.TryAddSingleton<IServerNameResolver>(_ => new SystemServerNameResolver(ServerLookupTimeout));
         services.AddSingleton<RegistrationHealer>();
         services.AddSingleton<AsteriskConsoleProbe>();
         services.AddSingleton<HungAsteriskMonitor>();

@@ -55,4 +55,10 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Healing of {Target} stops: nothing more the agent may do for cause {Cause} ({Class}); check {Check}")]
     public static partial void LadderExhausted(ILogger logger, string target, string cause, Healing.FailureClass @class, string check);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Registration {Target}: its server {Server} does not resolve; DNS, not Asterisk, is to check")]
+    public static partial void ServerDoesNotResolve(ILogger logger, string target, string server);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Error, Message = "Asterisk's PJSIP stack does not answer AMI (its PJSIP actions time out) while AMI itself does")]
+    public static partial void PjsipNotAnswering(ILogger logger);
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Actuators;
+using Watchdog.Agent.Detection;
+using Watchdog.Agent.State;
 
 namespace Watchdog.Agent.Healing;
 
@@ -9,7 +11,9 @@ namespace Watchdog.Agent.Healing;
 /// Brings outbound registrations back: at each tick it reads the PBX view, lets the
 /// <see cref="RegistrationLadder"/> (timing) and <see cref="HealingPolicy"/> (what) decide, runs what
 /// was decided, and alerts on loss (once, naming the cause and what to check), recovery (naming what
-/// really happened), an exhausted policy, and the hourly cap.
+/// really happened), an exhausted policy, and the hourly cap. Once a registration is down past its grace for a cause
+/// other than the credentials, it gathers the evidence the policy weighs: whether the server URI's host resolves
+/// (<see cref="IServerNameResolver"/>) and whether Asterisk's PJSIP stack answers AMI (<see cref="IPjsipProbe"/>).
 /// </summary>
 public sealed class RegistrationHealer(
     HealingOptions options,
@@ -23,9 +27,14 @@ public sealed class RegistrationHealer(
     TimeProvider time,
     ILogger<RegistrationHealer> logger,
     IPjsipConfigProbe? config = null,
-    IActuatorGate? gate = null)
+    IActuatorGate? gate = null,
+    IPjsipProbe? pjsip = null,
+    IServerNameResolver? names = null)
 {
     private static readonly TimeSpan ConfigFactsMaxAge = TimeSpan.FromSeconds(20);
+    private readonly Dictionary<string, (DateTimeOffset At, bool? Resolves)> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlyDictionary<string, bool?> _serverResolves = new Dictionary<string, bool?>();
+    private bool _pjsipAnswering = true;
     private readonly HashSet<string> _alertedLost = new(StringComparer.Ordinal);
     private readonly HashSet<string> _waitingLogged = new(StringComparer.Ordinal);
     private bool _capAlerted;
@@ -45,7 +54,13 @@ public sealed class RegistrationHealer(
         if (options.Enabled && gate?.Paused != true)
         {
             var evidence = view.Registrations.Any(r => !r.Registered) ? await ConfigEvidenceAsync(now, ct).ConfigureAwait(false) : null;
-            decisions = ladder.Evaluate(now, view, causes.For, evidence);
+            var deciding = view.Registrations.Where(r => !r.Registered && Deciding(r, now)).ToList();
+            _serverResolves = await ServerEvidenceAsync(deciding, now, ct).ConfigureAwait(false);
+            if (deciding.Count > 0 && pjsip is not null)
+            {
+                evidence = (evidence ?? new PbxEvidence()) with { PjsipAnswering = await PjsipAnsweringAsync(ct).ConfigureAwait(false) };
+            }
+            decisions = ladder.Evaluate(now, view, causes.For, evidence, _serverResolves);
         }
         foreach (var d in decisions.Where(d => d.Kind == LadderDecisionKind.Recovered))
         {
@@ -88,6 +103,49 @@ public sealed class RegistrationHealer(
                     break;
             }
         }
+    }
+
+    /// <summary>A registration the policy is about to decide on for a cause that is not the credentials: down past its grace, or given up.</summary>
+    private bool Deciding(RegistrationObservation r, DateTimeOffset now)
+    {
+        var failure = causes.For(r);
+        return HealingPolicy.Classify(failure?.Cause) != FailureClass.Credentials
+            && (failure?.Permanent == true || now - r.Since >= options.RegistrationGrace);
+    }
+
+    private async Task<IReadOnlyDictionary<string, bool?>> ServerEvidenceAsync(
+        IReadOnlyList<RegistrationObservation> deciding, DateTimeOffset now, CancellationToken ct)
+    {
+        var resolves = new Dictionary<string, bool?>(StringComparer.Ordinal);
+        if (names is null)
+        {
+            return resolves;
+        }
+        foreach (var r in deciding)
+        {
+            var host = SipUri.Host(r.ServerUri);
+            if (host.Length == 0)
+            {
+                continue;
+            }
+            var seen = _hosts.TryGetValue(host, out var known);
+            if (!seen || now - known.At >= ConfigFactsMaxAge)
+            {
+                var before = seen ? known.Resolves : null;
+                _hosts[host] = known = (now, await names.ResolvesAsync(r.ServerUri, ct).ConfigureAwait(false));
+                if (known.Resolves == false && before != false) LogMessages.ServerDoesNotResolve(logger, r.Name, host);
+            }
+            resolves[r.Name] = known.Resolves;
+        }
+        return resolves;
+    }
+
+    private async Task<bool> PjsipAnsweringAsync(CancellationToken ct)
+    {
+        var answering = await pjsip!.AnsweringAsync(ct).ConfigureAwait(false);
+        if (!answering && _pjsipAnswering) LogMessages.PjsipNotAnswering(logger);
+        _pjsipAnswering = answering;
+        return answering;
     }
 
     private async Task<PbxEvidence?> ConfigEvidenceAsync(DateTimeOffset now, CancellationToken ct)
@@ -154,7 +212,10 @@ public sealed class RegistrationHealer(
                     details["cause"] = failure.Cause;
                     details["permanent"] = failure.Permanent ? "true" : "false";
                 }
-                details["check"] = cls == FailureClass.Credentials ? HealingPolicy.CheckCredentials : HealingPolicy.CheckNetwork;
+                details["check"] = cls == FailureClass.Credentials ? HealingPolicy.CheckCredentials
+                    : _serverResolves.GetValueOrDefault(r.Name) == false ? HealingPolicy.CheckDns
+                    : HealingPolicy.CheckNetwork;
+                if (details["check"] == HealingPolicy.CheckDns) details["server_uri"] = r.ServerUri;
                 if (r.OutboundAuth.Length > 0) details["auth"] = r.OutboundAuth;
                 alerts.Publish(new Alert(AlertKind.RegistrationLost, AlertSeverity.Critical, r.Name, now) { Details = details });
             }

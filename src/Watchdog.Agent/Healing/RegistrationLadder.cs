@@ -60,14 +60,22 @@ public sealed class RegistrationLadder(HealingOptions options, RemediationBudget
         _ => options.RestartWait,
     };
 
-    /// <summary>Looks at every registration and says what to do now.</summary>
+    /// <summary>
+    /// Looks at every registration and says what to do now. <paramref name="configEvidence"/> holds what is true for the
+    /// whole PBX (the config's age, whether PJSIP answers); <paramref name="serverResolves"/> whether each registration's
+    /// server URI host resolves, by registration name (absent: not checked).
+    /// </summary>
     public IReadOnlyList<LadderDecision> Evaluate(
-        DateTimeOffset now, PbxHealthView view, Func<RegistrationObservation, RegistrationFailure?> failureOf, PbxEvidence? configEvidence = null)
+        DateTimeOffset now, PbxHealthView view, Func<RegistrationObservation, RegistrationFailure?> failureOf, PbxEvidence? configEvidence = null,
+        IReadOnlyDictionary<string, bool?>? serverResolves = null)
     {
         var decisions = new List<LadderDecision>();
         foreach (var r in view.Registrations)
         {
-            decisions.AddRange(EvaluateOne(now, r, failureOf(r), view, configEvidence));
+            var evidence = serverResolves?.TryGetValue(r.Name, out var resolves) == true
+                ? (configEvidence ?? new PbxEvidence()) with { ServerResolves = resolves }
+                : configEvidence;
+            decisions.AddRange(EvaluateOne(now, r, failureOf(r), view, evidence));
         }
         foreach (var gone in _progress.Keys.Except(view.Registrations.Select(r => r.Name)).ToList())
         {

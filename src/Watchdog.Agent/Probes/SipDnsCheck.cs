@@ -1,97 +1,35 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
 namespace Watchdog.Agent.Probes;
 
-/// <summary>The record sets checked per domain; <see cref="SipDnsRecordLabel.Of"/> gives the metric label.</summary>
-public enum SipDnsRecord
-{
-    /// <summary>NAPTR of the domain, pointing at the SRV names.</summary>
-    Naptr,
-    /// <summary><c>_sip._udp</c> SRV.</summary>
-    SrvUdp,
-    /// <summary><c>_sip._tcp</c> SRV.</summary>
-    SrvTcp,
-    /// <summary><c>_sips._tcp</c> SRV.</summary>
-    SrvTls,
-    /// <summary>A of the domain.</summary>
-    A,
-    /// <summary>AAAA of the domain.</summary>
-    Aaaa,
-}
-
-/// <summary>Metric label values of <see cref="SipDnsRecord"/>.</summary>
-public static class SipDnsRecordLabel
-{
-    /// <summary>naptr, srv_udp, srv_tcp, srv_tls, a or aaaa.</summary>
-    public static string Of(SipDnsRecord record) => record switch
-    {
-        SipDnsRecord.Naptr => "naptr",
-        SipDnsRecord.SrvUdp => "srv_udp",
-        SipDnsRecord.SrvTcp => "srv_tcp",
-        SipDnsRecord.SrvTls => "srv_tls",
-        SipDnsRecord.A => "a",
-        SipDnsRecord.Aaaa => "aaaa",
-        _ => throw new ArgumentOutOfRangeException(nameof(record), record, null),
-    };
-}
-
-/// <summary>The verdict on one record set of one domain.</summary>
-/// <param name="Domain">The domain.</param>
-/// <param name="Record">Which record set.</param>
-/// <param name="Ok">It exists (or is rightly absent) and leads to this host.</param>
-/// <param name="Detail">What is wrong, or "ok".</param>
-/// <param name="Answer">The answer in a stable, sorted text form (what change detection compares).</param>
-/// <param name="Changed">The answer differs from the previous run's.</param>
-/// <param name="PreviousAnswer">The previous run's answer when <paramref name="Changed"/>.</param>
-public sealed record SipDnsResult(string Domain, SipDnsRecord Record, bool Ok, string Detail, string Answer, bool Changed, string? PreviousAnswer);
-
-/// <summary><c>watchdog_dns_check_ok{domain,record}</c> and <c>watchdog_dns_answer_changes_total{domain,record}</c>.</summary>
-public sealed class SipDnsMetrics
-{
-    private readonly Gauge _ok;
-    private readonly Counter _changes;
-
-    /// <summary>Creates the metrics in <paramref name="factory"/>.</summary>
-    public SipDnsMetrics(IMetricFactory factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        _ok = factory.CreateGauge("watchdog_dns_check_ok", "1 when the SIP DNS record set exists and leads to this host's public address and port.",
-            new GaugeConfiguration { LabelNames = ["domain", "record"] });
-        _changes = factory.CreateCounter("watchdog_dns_answer_changes_total", "Times a SIP DNS answer differed from the previous check.",
-            new CounterConfiguration { LabelNames = ["domain", "record"] });
-    }
-
-    /// <summary>Publishes one result.</summary>
-    public void Observe(SipDnsResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var label = SipDnsRecordLabel.Of(result.Record);
-        _ok.WithLabels(result.Domain, label).Set(result.Ok ? 1 : 0);
-        if (result.Changed)
-        {
-            _changes.WithLabels(result.Domain, label).Inc();
-        }
-    }
-}
-
 /// <summary>
-/// Asks one DNS server for the NAPTR, SRV (<c>_sip._udp</c>, <c>_sip._tcp</c>, <c>_sips._tcp</c>) and A/AAAA records of each
-/// configured SIP domain and checks they lead to this host's public address and ports. Remembers the last answers
-/// and reports what changed. Runs may not overlap.
+/// Judges each configured SIP domain the way an RFC 3263 client resolves it: NAPTR → SRV (<c>_sip._udp</c>,
+/// <c>_sip._tcp</c>, <c>_sips._tcp</c>) → the SRV targets' A/AAAA, which must lead to this host's public addresses and
+/// ports. The bare domain's A/AAAA matter only as the fallback when the domain has no SRV at all (otherwise they are
+/// usually the company website's and are reported as not used); AAAA matters only when an expected address is a global
+/// IPv6 one. Asks <see cref="SipDnsOptions.Server"/>, or the system's nameservers from resolv.conf. Remembers the last
+/// answers and reports what changed. Runs may not overlap.
 /// </summary>
 public sealed class SipDnsCheck
 {
     private const string NoRecords = "(none)";
+    private static readonly (SipDnsRecord Record, string Service, string Prefix)[] Services =
+    [
+        (SipDnsRecord.SrvUdp, "SIP+D2U", "_sip._udp"),
+        (SipDnsRecord.SrvTcp, "SIP+D2T", "_sip._tcp"),
+        (SipDnsRecord.SrvTls, "SIPS+D2T", "_sips._tcp"),
+    ];
+
     private readonly SipDnsOptions _options;
     private readonly SipDnsMetrics _metrics;
     private readonly ILogger<SipDnsCheck> _logger;
-    private readonly LookupClient _client;
     private readonly ConcurrentDictionary<(string, SipDnsRecord), string> _lastAnswers = new();
+    private DnsAsker? _asker;
 
     /// <summary>Creates the check; options must be valid.</summary>
     public SipDnsCheck(SipDnsOptions options, SipDnsMetrics metrics, ILogger<SipDnsCheck> logger)
@@ -100,24 +38,16 @@ public sealed class SipDnsCheck
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _client = new LookupClient(new LookupClientOptions(new NameServer(options.ServerEndPoint))
-        {
-            UseCache = false,
-            Timeout = options.QueryTimeout,
-            Retries = options.Retries,
-            UseTcpFallback = true,
-            ThrowDnsErrors = false,
-            ContinueOnDnsError = false,
-        });
     }
 
-    /// <summary>Checks every domain and record; results in configuration order.</summary>
+    /// <summary>Checks every domain and record; results in configuration order. A missing server makes every record a problem.</summary>
     public async Task<IReadOnlyList<SipDnsResult>> RunAsync(CancellationToken cancellationToken)
     {
+        var asker = Asker();
         var results = new List<SipDnsResult>();
         foreach (var domain in _options.Domains)
         {
-            foreach (var (record, verdict) in await CheckDomainAsync(domain, cancellationToken).ConfigureAwait(false))
+            foreach (var (record, verdict) in await CheckDomainAsync(asker, domain, cancellationToken).ConfigureAwait(false))
             {
                 var result = Remember(domain.Name, record, verdict);
                 _metrics.Observe(result);
@@ -138,67 +68,83 @@ public sealed class SipDnsCheck
         return results;
     }
 
+    // resolv.conf is read at every run: DHCP or an operator may change it under a running agent.
+    private DnsAsker Asker()
+    {
+        var servers = _options.ServerEndPoints();
+        if (_asker is null || _asker.Servers != string.Join(",", servers))
+        {
+            _asker = new DnsAsker(servers, _options.QueryTimeout, _options.Retries, _options.NoServerProblem);
+        }
+
+        return _asker;
+    }
+
     private SipDnsResult Remember(string domain, SipDnsRecord record, Verdict verdict)
     {
         var key = (domain.ToLowerInvariant(), record);
         var changed = _lastAnswers.TryGetValue(key, out var previous) && previous != verdict.Answer;
         _lastAnswers[key] = verdict.Answer;
-        return new SipDnsResult(domain, record, verdict.Ok, verdict.Detail, verdict.Answer, changed, changed ? previous : null);
+        return new SipDnsResult(domain, record, verdict.Ok, verdict.Detail, verdict.Answer, changed, changed ? previous : null)
+        {
+            NotUsed = verdict.NotUsed,
+        };
     }
 
-    private async Task<List<(SipDnsRecord, Verdict)>> CheckDomainAsync(SipDomain domain, CancellationToken cancellationToken)
+    private static async Task<List<(SipDnsRecord, Verdict)>> CheckDomainAsync(DnsAsker asker, SipDomain domain, CancellationToken cancellationToken)
     {
         var name = domain.Name.TrimEnd('.');
-        var expected = domain.Addresses;
-        var services = new List<(SipDnsRecord Record, string Service, string SrvName, int Port)>();
-        if (domain.UdpPort is { } udp)
-        {
-            services.Add((SipDnsRecord.SrvUdp, "SIP+D2U", $"_sip._udp.{name}", udp));
-        }
+        var pbx = new Pbx(domain.Addresses, domain.HasGlobalIPv6);
+        var wanted = Services
+            .Select(s => (s.Record, s.Service, SrvName: $"{s.Prefix}.{name}", Port: PortOf(domain, s.Record)))
+            .ToList();
 
-        if (domain.TcpPort is { } tcp)
-        {
-            services.Add((SipDnsRecord.SrvTcp, "SIP+D2T", $"_sip._tcp.{name}", tcp));
-        }
-
-        if (domain.TlsPort is { } tls)
-        {
-            services.Add((SipDnsRecord.SrvTls, "SIPS+D2T", $"_sips._tcp.{name}", tls));
-        }
-
+        var naptr = await asker.AskAsync<NAPtrRecord>(name, QueryType.NAPTR, cancellationToken).ConfigureAwait(false);
         var verdicts = new List<(SipDnsRecord, Verdict)>
         {
-            (SipDnsRecord.Naptr, await NaptrAsync(name, services.Select(s => (s.Service, s.SrvName)).ToList(), domain.RequireNaptr, cancellationToken)
-                .ConfigureAwait(false)),
+            (SipDnsRecord.Naptr, Naptr(naptr, wanted.Where(w => w.Port is not null).Select(w => (w.Service, w.SrvName)).ToList(), domain.RequireNaptr)),
         };
-        foreach (var service in services)
+
+        // Every SRV name is asked, checked or not: any SRV at all takes the bare domain off the resolution path.
+        var srvExists = false;
+        foreach (var service in wanted)
         {
-            verdicts.Add((service.Record, await SrvAsync(service.SrvName, service.Port, expected, cancellationToken).ConfigureAwait(false)));
+            var srv = await asker.AskAsync<SrvRecord>(service.SrvName, QueryType.SRV, cancellationToken).ConfigureAwait(false);
+            srvExists |= srv.Outcome == DnsOutcome.Found;
+            if (service.Port is { } port)
+            {
+                verdicts.Add((service.Record, await SrvAsync(asker, service.SrvName, srv, port, pbx, cancellationToken).ConfigureAwait(false)));
+            }
         }
 
-        var v4 = expected.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork).ToList();
-        var v6 = expected.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6).ToList();
-        if (v4.Count > 0)
-        {
-            verdicts.Add((SipDnsRecord.A, await AddressAsync(name, QueryType.A, v4, cancellationToken).ConfigureAwait(false)));
-        }
-
-        verdicts.Add((SipDnsRecord.Aaaa, await AddressAsync(name, QueryType.AAAA, v6, cancellationToken).ConfigureAwait(false)));
+        var a = await asker.AskAsync<AddressRecord>(name, QueryType.A, cancellationToken).ConfigureAwait(false);
+        var aaaa = await asker.AskAsync<AddressRecord>(name, QueryType.AAAA, cancellationToken).ConfigureAwait(false);
+        verdicts.Add((SipDnsRecord.A, srvExists ? NotUsed(QueryType.A, a) : Fallback(QueryType.A, a, pbx, pbx.V4.Count > 0)));
+        verdicts.Add((SipDnsRecord.Aaaa, srvExists ? NotUsed(QueryType.AAAA, aaaa) : Fallback(QueryType.AAAA, aaaa, pbx, pbx.HasGlobalV6)));
         return verdicts;
     }
 
-    private async Task<Verdict> NaptrAsync(string name, IReadOnlyList<(string Service, string SrvName)> wanted, bool required, CancellationToken cancellationToken)
+    private static int? PortOf(SipDomain domain, SipDnsRecord record) => record switch
     {
-        var (records, error) = await QueryAsync<NAPtrRecord>(name, QueryType.NAPTR, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
+        SipDnsRecord.SrvUdp => domain.UdpPort,
+        SipDnsRecord.SrvTcp => domain.TcpPort,
+        _ => domain.TlsPort,
+    };
+
+    private static Verdict Naptr(DnsLookup<NAPtrRecord> lookup, IReadOnlyList<(string Service, string SrvName)> wanted, bool required)
+    {
+        if (!lookup.Answered)
         {
-            return new Verdict(false, error, "error: " + error);
+            return Problem(lookup.Text, lookup);
         }
 
+        var records = lookup.Records;
         var answer = Join(records.Select(r => $"{r.Order} {r.Preference} {r.Flags} {r.Services} {Host(r.Replacement.Value)}"));
         if (records.Count == 0)
         {
-            return new Verdict(!required, required ? "no NAPTR records: RFC 3263 clients fall back to guessing transports" : "ok (no NAPTR, not required)", answer);
+            return required
+                ? new Verdict(false, $"no NAPTR records: RFC 3263 clients fall back to guessing transports ({lookup.Text})", answer)
+                : new Verdict(true, $"ok (no NAPTR, not required: {lookup.Text})", answer);
         }
 
         var missing = wanted
@@ -211,36 +157,50 @@ public sealed class SipDnsCheck
             : new Verdict(false, "NAPTR lacks " + string.Join(", ", missing), answer);
     }
 
-    private async Task<Verdict> SrvAsync(string srvName, int port, IReadOnlyList<IPAddress> expected, CancellationToken cancellationToken)
+    private static async Task<Verdict> SrvAsync(
+        DnsAsker asker, string srvName, DnsLookup<SrvRecord> lookup, int port, Pbx pbx, CancellationToken cancellationToken)
     {
-        var (records, error) = await QueryAsync<SrvRecord>(srvName, QueryType.SRV, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
+        if (!lookup.Answered)
         {
-            return new Verdict(false, error, "error: " + error);
+            return Problem(lookup.Text, lookup);
         }
 
-        if (records.Count == 0)
+        if (lookup.Records.Count == 0)
         {
-            return new Verdict(false, $"no SRV records at {srvName}", NoRecords);
+            return new Verdict(false, $"no SRV records at {srvName}: {lookup.Text}", NoRecords);
         }
 
         var lines = new List<string>();
         var problems = new List<string>();
-        foreach (var srv in records)
+        foreach (var srv in lookup.Records)
         {
             var target = Host(srv.Target.Value);
-            var addresses = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+            var a = await asker.AskAsync<AddressRecord>(target, QueryType.A, cancellationToken).ConfigureAwait(false);
+            var aaaa = await asker.AskAsync<AddressRecord>(target, QueryType.AAAA, cancellationToken).ConfigureAwait(false);
+            var addresses = a.Records.Concat(aaaa.Records).Select(r => r.Address.ToString()).ToList();
             lines.Add($"{srv.Priority} {srv.Weight} {srv.Port} {target} -> {string.Join(",", addresses.Order(StringComparer.Ordinal))}");
             if (srv.Port != port)
             {
                 problems.Add($"{target} port {srv.Port}, expected {port}");
             }
 
-            if (addresses.Count == 0)
+            foreach (var (family, matters) in new[] { (a, pbx.V4.Count > 0), (aaaa, pbx.HasGlobalV6) })
+            {
+                if (!family.Answered)
+                {
+                    problems.Add($"{target}: {family.Text}");
+                }
+                else if (matters && family.Records.Count == 0)
+                {
+                    problems.Add($"{target} has no {(family == a ? "A" : "AAAA")} record ({family.Text})");
+                }
+            }
+
+            if (addresses.Count == 0 && a.Answered && aaaa.Answered && pbx.V4.Count == 0 && !pbx.HasGlobalV6)
             {
                 problems.Add($"{target} has no address");
             }
-            else if (addresses.Where(a => !expected.Any(e => e.ToString() == a)).ToList() is { Count: > 0 } foreign)
+            else if (pbx.Foreign(addresses) is { Count: > 0 } foreign)
             {
                 problems.Add($"{target} resolves to {string.Join(",", foreign)}, not this host");
             }
@@ -249,69 +209,66 @@ public sealed class SipDnsCheck
         return new Verdict(problems.Count == 0, problems.Count == 0 ? "ok" : string.Join("; ", problems), Join(lines));
     }
 
-    private async Task<Verdict> AddressAsync(string name, QueryType type, IReadOnlyList<IPAddress> expected, CancellationToken cancellationToken)
+    /// <summary>The bare domain's A/AAAA when SRV exists: RFC 3263 clients never look at them; shown, never a problem.</summary>
+    private static Verdict NotUsed(QueryType type, DnsLookup<AddressRecord> lookup)
     {
-        var (records, error) = await QueryAsync<AddressRecord>(name, type, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
+        var seen = lookup.Outcome == DnsOutcome.Found ? $"{type} {Join(lookup.Records.Select(r => r.Address.ToString()))}" : lookup.Text;
+        return new Verdict(true, $"not used: SRV exists, so clients go to the SRV targets ({seen})", AnswerOf(lookup)) { NotUsed = true };
+    }
+
+    /// <summary>The bare domain's A/AAAA when there is no SRV: RFC 3263's fallback, so they must lead to this host.</summary>
+    private static Verdict Fallback(QueryType type, DnsLookup<AddressRecord> lookup, Pbx pbx, bool required)
+    {
+        if (!lookup.Answered)
         {
-            return new Verdict(false, error, "error: " + error);
+            return Problem(lookup.Text, lookup);
         }
 
-        var found = records.Select(r => r.Address.ToString()).ToList();
+        var found = lookup.Records.Select(r => r.Address.ToString()).ToList();
         var answer = Join(found);
-        if (expected.Count == 0)
-        {
-            return found.Count == 0
-                ? new Verdict(true, "ok (none, none expected)", answer)
-                : new Verdict(false, $"{type} {answer} exists but no {type} address is expected: dual-stack clients try it first", answer);
-        }
-
+        var family = type == QueryType.A ? "IPv4" : "global IPv6";
         if (found.Count == 0)
         {
-            return new Verdict(false, $"no {type} record", answer);
+            return required
+                ? new Verdict(false, $"no SRV and no {type} record: RFC 3263 clients cannot reach this host over {(type == QueryType.A ? "IPv4" : "IPv6")} ({lookup.Text})", answer)
+                : new Verdict(true, $"ok (no {type}; this host has no {family} address)", answer);
         }
 
-        var foreign = found.Where(f => !expected.Any(e => e.ToString() == f)).ToList();
-        return foreign.Count == 0
-            ? new Verdict(true, "ok", answer)
-            : new Verdict(false, $"{type} {string.Join(",", foreign)} is not this host ({string.Join(",", expected)})", answer);
+        if (pbx.Foreign(found) is { Count: > 0 } foreign)
+        {
+            return required
+                ? new Verdict(false, $"no SRV, so clients use the domain's {type}: {string.Join(",", foreign)} is not this host ({string.Join(",", pbx.Expected)})", answer)
+                : new Verdict(false, $"{type} {answer} exists but this host has no {family} address: dual-stack clients try it first", answer);
+        }
+
+        return new Verdict(true, "ok (used: the domain has no SRV)", answer);
     }
 
-    private async Task<List<string>> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        var addresses = new List<string>();
-        foreach (var type in new[] { QueryType.A, QueryType.AAAA })
-        {
-            var (records, _) = await QueryAsync<AddressRecord>(host, type, cancellationToken).ConfigureAwait(false);
-            addresses.AddRange(records.Select(r => r.Address.ToString()));
-        }
+    private static Verdict Problem<T>(string detail, DnsLookup<T> lookup)
+        where T : DnsResourceRecord => new(false, detail, AnswerOf(lookup));
 
-        return addresses;
-    }
+    private static string AnswerOf(DnsLookup<AddressRecord> lookup) =>
+        lookup.Answered ? Join(lookup.Records.Select(r => r.Address.ToString())) : "error: " + lookup.Text;
 
-    private async Task<(List<T> Records, string? Error)> QueryAsync<T>(string name, QueryType type, CancellationToken cancellationToken)
-        where T : DnsResourceRecord
-    {
-        try
-        {
-            var response = await _client.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-            if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
-            {
-                return ([], $"{type} {name}: {response.ErrorMessage}");
-            }
-
-            return (response.Answers.OfType<T>().ToList(), null);
-        }
-        catch (DnsResponseException e)
-        {
-            return ([], $"{type} {name}: {e.Code} {e.Message}");
-        }
-    }
+    private static string AnswerOf<T>(DnsLookup<T> lookup)
+        where T : DnsResourceRecord => lookup.Answered ? NoRecords : "error: " + lookup.Text;
 
     private static string Host(string name) => name.TrimEnd('.').ToLowerInvariant();
 
     private static string Join(IEnumerable<string> lines) =>
         string.Join(" | ", lines.Order(StringComparer.Ordinal)) is { Length: > 0 } text ? text : NoRecords;
 
-    private sealed record Verdict(bool Ok, string Detail, string Answer);
+    /// <summary>Where the records must lead: the expected addresses, and whether IPv6 matters at all.</summary>
+    private sealed record Pbx(IReadOnlyList<IPAddress> Expected, bool HasGlobalV6)
+    {
+        public IReadOnlyList<IPAddress> V4 { get; } = Expected.Where(e => e.AddressFamily == AddressFamily.InterNetwork).ToList();
+
+        public List<string> Foreign(IEnumerable<string> addresses) =>
+            addresses.Where(a => !Expected.Any(e => e.ToString() == a)).ToList();
+    }
+
+    private sealed record Verdict(bool Ok, string Detail, string Answer)
+    {
+        public bool NotUsed { get; init; }
+    }
 }

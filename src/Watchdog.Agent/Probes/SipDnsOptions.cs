@@ -4,7 +4,8 @@ namespace Watchdog.Agent.Probes;
 
 /// <summary>A SIP domain and where its records must lead.</summary>
 /// <param name="Name">The domain, e.g. <c>pbx.example.com</c>.</param>
-/// <param name="ExpectedAddresses">This host's public addresses (IPv4 and/or IPv6) every A/AAAA and SRV target must resolve to.</param>
+/// <param name="ExpectedAddresses">This host's public addresses (IPv4 and/or IPv6) every SRV target (and, when the domain has no
+/// SRV, the domain's own A/AAAA) must resolve to. AAAA records matter only when this list holds a global IPv6 address.</param>
 /// <param name="UdpPort">Port <c>_sip._udp</c> must name; null to skip the check.</param>
 /// <param name="TcpPort">Port <c>_sip._tcp</c> must name; null to skip the check.</param>
 /// <param name="TlsPort">Port <c>_sips._tcp</c> must name; null to skip the check.</param>
@@ -13,6 +14,9 @@ public sealed record SipDomain(
     string Name, IReadOnlyList<string> ExpectedAddresses, int? UdpPort = 5060, int? TcpPort = 5060, int? TlsPort = 5061, bool RequireNaptr = true)
 {
     internal IReadOnlyList<IPAddress> Addresses => ExpectedAddresses.Select(IPAddress.Parse).ToList();
+
+    /// <summary>Whether the PBX is reachable over IPv6 as far as DNS is concerned: an expected address is a global IPv6 one.</summary>
+    internal bool HasGlobalIPv6 => Addresses.Any(Sources.AddressScope.IsGlobalIPv6);
 }
 
 /// <summary>Settings of <see cref="SipDnsCheck"/>.</summary>
@@ -21,8 +25,14 @@ public sealed record SipDnsOptions
     /// <summary>Most domains allowed, which bounds the <c>domain</c> label.</summary>
     public const int MaxDomains = 16;
 
-    /// <summary>DNS server to ask, as <c>IP:port</c> (port 53 when left out).</summary>
-    public string Server { get; init; } = "1.1.1.1:53";
+    /// <summary>
+    /// DNS server to ask, as <c>IP:port</c> (port 53 when left out). Empty (the default): the system's nameservers, read from
+    /// <see cref="ResolvConfPath"/> at every run — what this host's own resolver, and Asterisk on it, use.
+    /// </summary>
+    public string? Server { get; init; }
+
+    /// <summary>The resolv.conf read when <see cref="Server"/> is empty.</summary>
+    public string ResolvConfPath { get; init; } = ResolvConf.DefaultPath;
 
     /// <summary>Domains to check.</summary>
     public IReadOnlyList<SipDomain> Domains { get; init; } = [];
@@ -33,23 +43,39 @@ public sealed record SipDnsOptions
     /// <summary>Retries per query after a timeout.</summary>
     public int Retries { get; init; } = 1;
 
-    /// <summary>The server as an endpoint (valid options only).</summary>
-    public IPEndPoint ServerEndPoint
+    /// <summary>Whether <see cref="Server"/> is set (it then wins over resolv.conf).</summary>
+    public bool HasExplicitServer => !string.IsNullOrWhiteSpace(Server);
+
+    /// <summary>
+    /// The servers to ask, in order: <see cref="Server"/> when set (valid options only), otherwise the nameservers of
+    /// <see cref="ResolvConfPath"/> as it is now; empty when it names none.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint> ServerEndPoints()
     {
-        get
+        if (!HasExplicitServer)
         {
-            var endPoint = IPEndPoint.Parse(Server);
-            return endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint;
+            return ResolvConf.Nameservers(ResolvConfPath);
         }
+
+        var endPoint = IPEndPoint.Parse(Server!.Trim());
+        return [endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint];
     }
+
+    /// <summary>Why there is no server to ask (for validation and for every result of a run without one).</summary>
+    internal string NoServerProblem =>
+        $"{nameof(Server)} is not set and {ResolvConfPath} has no usable nameserver line: set Diagnosis:Dns:Server to IP or IP:port.";
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (!IPEndPoint.TryParse(Server ?? "", out _))
+        if (HasExplicitServer && !IPEndPoint.TryParse(Server!.Trim(), out _))
         {
             problems.Add($"{nameof(Server)} must be IP or IP:port (was '{Server}').");
+        }
+        else if (!HasExplicitServer && Domains.Count > 0 && ServerEndPoints().Count == 0)
+        {
+            problems.Add(NoServerProblem);
         }
 
         if (Domains.Count > MaxDomains)

@@ -56,4 +56,16 @@ public static class AddressScope
             || (v[0] == 100 && v[1] is >= 64 and <= 127)
             || (v[0] == 169 && v[1] == 254);
     }
+
+    /// <summary>An IPv6 address reachable from the internet: global unicast (2000::/3), not mapped IPv4, loopback, link-local or unique-local.</summary>
+    public static bool IsGlobalIPv6(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || address.IsIPv4MappedToIPv6 || IPAddress.IsLoopback(address))
+        {
+            return false;
+        }
+
+        return (address.GetAddressBytes()[0] & 0xE0) == 0x20;
+    }
 }

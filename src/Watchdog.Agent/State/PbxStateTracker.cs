@@ -25,18 +25,20 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
     private readonly AmiClient _client;
     private readonly PbxStateStore _store;
     private readonly ILogger _logger;
+    private readonly PjsipResponsiveness? _pjsip;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _loop;
     private bool _pending;
     private bool _disposed;
 
-    /// <summary>Creates a tracker writing into <paramref name="store"/>.</summary>
-    public PbxStateTracker(AmiClient client, PbxStateStore store, ILogger<PbxStateTracker>? logger = null)
+    /// <summary>Creates a tracker writing into <paramref name="store"/>; the fate of its PJSIP actions goes to <paramref name="pjsip"/>.</summary>
+    public PbxStateTracker(AmiClient client, PbxStateStore store, ILogger<PbxStateTracker>? logger = null, PjsipResponsiveness? pjsip = null)
     {
         _client = client;
         _store = store;
         _logger = logger ?? NullLogger<PbxStateTracker>.Instance;
+        _pjsip = pjsip;
     }
 
     /// <summary>
@@ -95,6 +97,7 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
             case AmiConnectionState.Disconnected:
                 var wasUp = _store.Current.Ami.Connected || _store.Current.Ami.Since is null;
                 _store.SetAmiConnected(false, change.Reason.ToString());
+                _pjsip?.Reset();
                 if (wasUp)
                 {
                     // Once per outage: the client logs every failed reconnect itself.
@@ -163,6 +166,10 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         }
         catch (Exception e) when (e is AmiException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
+            if (e is AmiActionTimeoutException t && t.Action.StartsWith("PJSIP", StringComparison.OrdinalIgnoreCase))
+            {
+                _pjsip?.Observe(t.Action, timedOut: true);
+            }
             _store.AbortResync(ticket);
             StateLog.ResyncFailed(_logger, e.GetType().Name, e.Message);
         }
@@ -186,6 +193,7 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         // An error reply here means "none" (Asterisk answers that way for empty lists).
         var endpointItems = (await _client.SendAsync(AmiActions.PJSIPShowEndpoints(), ct).ConfigureAwait(false)).Events
             .Select(EndpointListItem.From).OfType<EndpointListItem>().ToList();
+        _pjsip?.Observe("PJSIPShowEndpoints", timedOut: false);
         var endpoints = new ResyncEndpoint[endpointItems.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, endpointItems.Count),
             new ParallelOptions { MaxDegreeOfParallelism = EndpointQueryParallelism, CancellationToken = ct },

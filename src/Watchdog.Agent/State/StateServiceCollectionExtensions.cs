@@ -8,7 +8,7 @@ namespace Watchdog.Agent.State;
 public static class StateServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PbxStateStore"/>, <see cref="PbxStateTracker"/> (needs an <c>AmiClient</c> registered by
+    /// Registers <see cref="PbxStateStore"/>, <see cref="PjsipResponsiveness"/> (the <see cref="IPjsipProbe"/>), <see cref="PbxStateTracker"/> (needs an <c>AmiClient</c> registered by
     /// the host) attached to the client by <see cref="PbxStateTrackerService"/>, <see cref="PbxResyncJob"/> and
     /// <paramref name="options"/> (defaults when null).
     /// </summary>
@@ -17,6 +17,8 @@ public static class StateServiceCollectionExtensions
         services.TryAddSingleton(Options.Create(options ?? new StateOptions()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PbxStateStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<PjsipResponsiveness>();
+        services.TryAddSingleton<IPjsipProbe>(sp => sp.GetRequiredService<PjsipResponsiveness>());
         services.TryAddSingleton<PbxStateTracker>();
         services.AddHostedService<PbxStateTrackerService>();
         services.TryAddTransient<PbxResyncJob>();

@@ -50,6 +50,23 @@ public sealed class DiagnosisAlertsTests
     }
 
     [Fact]
+    public void Website_address_moving_while_srv_exists_alerts_nothing_and_the_doctor_shows_it_as_info()
+    {
+        var moved = Dns(ok: true, answer: "198.51.100.81", changed: true, previous: "198.51.100.80") with
+        {
+            Detail = "not used: SRV exists, so clients go to the SRV targets (A 198.51.100.81)",
+            NotUsed = true,
+        };
+
+        _alerts.OnDns([moved]);
+
+        Assert.Empty(_published.Published);
+        var finding = Watchdog.Agent.Doctor.DoctorFindings.FromDns(moved);
+        Assert.Equal(Watchdog.Agent.Doctor.FindingSeverity.Info, finding.Severity);
+        Assert.Contains("not used: SRV exists", finding.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Certificate_expiring_soon_warns_and_alerts_again_as_critical_when_it_expires()
     {
         _alerts.OnTls([Tls(TlsProblem.ExpiresSoon)], Targets);

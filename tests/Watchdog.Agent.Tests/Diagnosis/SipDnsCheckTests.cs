@@ -86,11 +86,17 @@ public sealed class SipDnsCheckTests(ITestOutputHelper output)
         Assert.Contains("198.51.100.7, not this host", results[SipDnsRecord.SrvTcp].Detail, StringComparison.Ordinal);
         Assert.Contains("no SRV records", results[SipDnsRecord.SrvTls].Detail, StringComparison.Ordinal);
         Assert.Contains("NAPTR lacks SIP+D2T", results[SipDnsRecord.Naptr].Detail, StringComparison.Ordinal);
-        Assert.False(results[SipDnsRecord.A].Ok);
-        Assert.False(results[SipDnsRecord.Aaaa].Ok);
-        Assert.All(results.Values, r => Assert.False(r.Ok));
+        Assert.All(results.Values.Where(r => r.Record is not (SipDnsRecord.A or SipDnsRecord.Aaaa)), r => Assert.False(r.Ok));
+        // SRV exists, so RFC 3263 clients never use the bare domain's A/AAAA (elsewhere here): shown, not a problem.
+        Assert.All([results[SipDnsRecord.A], results[SipDnsRecord.Aaaa]], r =>
+        {
+            Assert.True(r.Ok, r.Detail);
+            Assert.True(r.NotUsed);
+            Assert.StartsWith("not used: SRV exists", r.Detail, StringComparison.Ordinal);
+        });
+        Assert.Contains("198.51.100.7", results[SipDnsRecord.A].Detail, StringComparison.Ordinal);
         Assert.Equal(0d, await Metric(_metrics, "srv_udp"));
-        Assert.Equal(0d, await Metric(_metrics, "aaaa"));
+        Assert.Equal(1d, await Metric(_metrics, "aaaa"));
     }
 
     [DnsmasqFact(Timeout = 30_000)]
@@ -151,6 +157,55 @@ public sealed class SipDnsCheckTests(ITestOutputHelper output)
 
         Assert.NotEmpty(results);
         Assert.All(results, r => Assert.False(r.Ok));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Without_a_server_and_without_a_nameserver_in_resolv_conf_every_record_says_so()
+    {
+        var resolvConf = Path.Combine(Directory.CreateTempSubdirectory("watchdog-resolv-").FullName, "resolv.conf");
+        await File.WriteAllTextAsync(resolvConf, "# nothing here\nsearch example.test\n");
+        try
+        {
+            var options = new SipDnsOptions { ResolvConfPath = resolvConf, Domains = [new SipDomain(Domain, [Public])] };
+            var check = new SipDnsCheck(options, new SipDnsMetrics(_metrics.Factory), new FakeLogger<SipDnsCheck>());
+
+            var results = await check.RunAsync(CancellationToken.None);
+
+            var problem = Assert.Single(options.Validate());
+            Assert.Equal($"Server is not set and {resolvConf} has no usable nameserver line: set Diagnosis:Dns:Server to IP or IP:port.", problem);
+            Assert.All(results, r => Assert.Equal(problem, r.Detail));
+            Assert.All(results, r => Assert.False(r.Ok));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(resolvConf)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_default_server_is_the_system_resolver_from_resolv_conf_and_an_explicit_server_wins()
+    {
+        var directory = Directory.CreateTempSubdirectory("watchdog-resolv-").FullName;
+        try
+        {
+            var resolvConf = Path.Combine(directory, "resolv.conf");
+            File.WriteAllText(resolvConf, "; generated\nnameserver 198.18.0.53\n# nameserver 192.0.2.1\nnameserver   2001:db8::53\n"
+                + "nameserver fe80::1%eth0\nnameserver 198.18.0.54\noptions edns0\nnameserver not-an-address\n");
+
+            var system = new SipDnsOptions { ResolvConfPath = resolvConf, Domains = [new SipDomain(Domain, [Public])] };
+
+            Assert.Null(new SipDnsOptions().Server);
+            Assert.Equal(ResolvConf.DefaultPath, new SipDnsOptions().ResolvConfPath);
+            Assert.Equal(["198.18.0.53:53", "[2001:db8::53]:53", "[fe80::1]:53"], system.ServerEndPoints().Select(e => e.ToString()));
+            Assert.Empty(system.Validate());
+            Assert.Equal(["127.0.0.1:5353"], (system with { Server = "127.0.0.1:5353" }).ServerEndPoints().Select(e => e.ToString()));
+            Assert.Equal(["127.0.0.1:53"], (system with { Server = "127.0.0.1" }).ServerEndPoints().Select(e => e.ToString()));
+            Assert.Empty(ResolvConf.Nameservers(Path.Combine(directory, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

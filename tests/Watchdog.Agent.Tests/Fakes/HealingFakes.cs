@@ -71,10 +71,10 @@ internal sealed class FakePbx : IPbxHealthSource
 {
     public PbxHealthView Current { get; set; } = new(true, null, [], 0);
 
-    public void Registration(string status, DateTimeOffset since, int channels = 0) =>
+    public void Registration(string status, DateTimeOffset since, int channels = 0, string serverUri = "sip:127.0.0.1:5070") =>
         Current = Current with
         {
-            Registrations = [new RegistrationObservation("mango-registration", status == "Registered", status, since, "sip:mango-user@127.0.0.1:5070", "sip:127.0.0.1:5070", "mango-auth")],
+            Registrations = [new RegistrationObservation("mango-registration", status == "Registered", status, since, "sip:mango-user@127.0.0.1:5070", serverUri, "mango-auth")],
             ActiveChannels = channels,
         };
 
@@ -93,6 +93,33 @@ internal sealed class FakeConfigProbe : IPjsipConfigProbe
     public void Reloaded(DateTimeOffset at) => Reloads.Add(at);
 }
 
+/// <summary>Asterisk's PJSIP stack as the healer's evidence sees it: answering unless a test says it is stuck.</summary>
+internal sealed class FakePjsipProbe : Watchdog.Agent.State.IPjsipProbe
+{
+    public bool Answering { get; set; } = true;
+    public int Asked;
+
+    public Task<bool> AnsweringAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref Asked);
+        return Task.FromResult(Answering);
+    }
+}
+
+/// <summary>Server names by host: unknown hosts are not checked (null), as an address would be.</summary>
+internal sealed class FakeServerNames : IServerNameResolver
+{
+    public Dictionary<string, bool> Resolves { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public ConcurrentQueue<string> Asked { get; } = new();
+
+    public Task<bool?> ResolvesAsync(string serverUri, CancellationToken ct)
+    {
+        Asked.Enqueue(serverUri);
+        var host = Watchdog.Agent.Detection.SipUri.Host(serverUri);
+        return Task.FromResult(Resolves.TryGetValue(host, out var r) ? r : (bool?)null);
+    }
+}
+
 /// <summary>Everything a healer needs, wired with fakes and a fake clock.</summary>
 internal sealed class HealingRig
 {
@@ -107,7 +134,7 @@ internal sealed class HealingRig
         Runner = new RemediationRunner(Asterisk, Service, new RemediationMetrics(factory), Alerts, Time, NullLogger<RemediationRunner>.Instance);
         Ladder = new RegistrationLadder(Options, Budget);
         Healer = new RegistrationHealer(Options, Pbx, Ladder, Causes, Budget, Runner, HealingMetrics, Alerts, Time, NullLogger<RegistrationHealer>.Instance,
-            Config, Maintenance);
+            Config, Maintenance, Pjsip, ServerNames);
     }
 
     public HealingOptions Options { get; }
@@ -118,6 +145,8 @@ internal sealed class HealingRig
     public RecordingAlerts Alerts { get; } = new();
     public FakePbx Pbx { get; } = new();
     public FakeConfigProbe Config { get; } = new();
+    public FakePjsipProbe Pjsip { get; } = new();
+    public FakeServerNames ServerNames { get; } = new();
     public MaintenanceMode Maintenance => _maintenance ??= new MaintenanceMode(Time);
     private MaintenanceMode? _maintenance;
     public HealingMetrics HealingMetrics { get; }
