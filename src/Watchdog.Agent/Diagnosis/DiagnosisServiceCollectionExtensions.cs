@@ -28,7 +28,8 @@ public static class DiagnosisServiceCollectionExtensions
         services.AddSingleton(settings);
         services.TryAddSingleton<IHostAddressProvider, NetworkInterfaceAddressProvider>();
         services.AddSingleton(sp => new DoctorAudit(settings.Doctor, sp.GetRequiredService<IProcessRunner>(),
-            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>(), settings.Trunks.Providers));
+            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>(), settings.Trunks.Providers,
+            new DoctorLogInputs(asteriskLogPath)));
         services.AddSingleton<DiagnosisAlerts>();
 
         var periodic = false;
