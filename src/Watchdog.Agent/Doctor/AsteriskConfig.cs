@@ -90,10 +90,10 @@ public sealed class AsteriskConfig
 
     /// <summary>Parses <paramref name="text"/>; <c>#include</c> lines are resolved by <paramref name="readInclude"/> (null: ignored).</summary>
     public static AsteriskConfig Parse(string text, string fileName, Func<string, string?>? readInclude = null) =>
-        Parse(text, fileName, readInclude is null ? null : target => readInclude(target) is { } t ? [new IncludedFile(target, t)] : []);
+        ParseWithIncludes(text, fileName, readInclude is null ? null : target => readInclude(target) is { } t ? [new IncludedFile(target, t)] : []);
 
     /// <summary>Parses <paramref name="text"/>; each <c>#include</c> target is expanded by <paramref name="resolveInclude"/> into the files it names.</summary>
-    public static AsteriskConfig Parse(string text, string fileName, Func<string, IReadOnlyList<IncludedFile>>? resolveInclude)
+    public static AsteriskConfig ParseWithIncludes(string text, string fileName, Func<string, IReadOnlyList<IncludedFile>>? resolveInclude)
     {
         var builder = new Builder(resolveInclude);
         builder.Read(text, fileName, null, 0);
@@ -110,7 +110,7 @@ public sealed class AsteriskConfig
         }
 
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(text, fileName, target => Resolve(directory, target));
+        return ParseWithIncludes(text, fileName, target => Resolve(directory, target));
     }
 
     /// <summary>The files an include target names: one file, or every file a glob in its last part matches, in name order.</summary>

@@ -149,33 +149,62 @@ public static class PjsipAudit
         return nets;
     }
 
-    // Whether local_net=have (address/prefix or address/mask) already includes the network wanted.
+    // Whether local_net=have (address/prefix or address/mask, host bits allowed as Asterisk allows them) includes the network wanted.
     private static bool Covers(string have, string wanted)
     {
-        if (!TryNetwork(have, out var haveNet) || !TryNetwork(wanted, out var wantedNet))
+        if (!TryNetwork(have, out var haveBytes, out var havePrefix) || !TryNetwork(wanted, out var wantedBytes, out var wantedPrefix))
         {
             return string.Equals(have.Trim(), wanted, StringComparison.OrdinalIgnoreCase);
         }
 
-        return haveNet.BaseAddress.AddressFamily == wantedNet.BaseAddress.AddressFamily
-            && haveNet.PrefixLength <= wantedNet.PrefixLength && haveNet.Contains(wantedNet.BaseAddress);
+        if (haveBytes.Length != wantedBytes.Length || havePrefix > wantedPrefix)
+        {
+            return false;
+        }
+
+        for (var bit = 0; bit < havePrefix; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((haveBytes[bit / 8] & mask) != (wantedBytes[bit / 8] & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    private static bool TryNetwork(string text, out IPNetwork network)
+    private static bool TryNetwork(string text, out byte[] bytes, out int prefix)
     {
         text = text.Trim();
+        bytes = [];
+        prefix = 0;
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && IPAddress.TryParse(text[(slash + 1)..], out var mask) && mask.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        if (!IPAddress.TryParse(slash < 0 ? text : text[..slash], out var address))
         {
-            var prefix = mask.GetAddressBytes().Sum(octet => System.Numerics.BitOperations.PopCount(octet));
-            text = $"{text[..slash]}/{prefix}";
-        }
-        else if (slash < 0 && IPAddress.TryParse(text, out var single))
-        {
-            text = $"{text}/{(single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}";
+            return false;
         }
 
-        return IPNetwork.TryParse(text, out network);
+        bytes = address.GetAddressBytes();
+        prefix = bytes.Length * 8;
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        var rest = text[(slash + 1)..];
+        if (rest.Contains('.', StringComparison.Ordinal))
+        {
+            if (!IPAddress.TryParse(rest, out var mask) || mask.GetAddressBytes().Length != bytes.Length)
+            {
+                return false;
+            }
+
+            prefix = mask.GetAddressBytes().Sum(octet => System.Numerics.BitOperations.PopCount(octet));
+            return true;
+        }
+
+        return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) && prefix <= bytes.Length * 8;
     }
 
     private static void AuditTrunk(AsteriskConfig pjsip, ConfigSection trunk, DoctorOptions options, List<DoctorFinding> findings)
