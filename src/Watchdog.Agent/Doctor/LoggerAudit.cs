@@ -89,7 +89,13 @@ public static class LoggerAudit
                 : new DoctorFinding($"{id}.path", FindingSeverity.Warning, where, $"no channel writes {path} ({key})",
                     $"Asterisk never writes the file the agent tails: {string.Join("; ", needed.Select(n => n.Carries))} are not seen.",
                     $"In {where} add: {ChannelName(path, directory)} => {suggested}; then asterisk -rx \"logger reload\"")).At(logfiles);
-            yield break;
+            if (near is null)
+            {
+                yield break;
+            }
+
+            // The channel meant for the agent: its levels matter as soon as the path is put right.
+            channel = near;
         }
 
         var (formatter, present) = Levels(channel.Value);

@@ -48,9 +48,12 @@ public sealed class LoggerAuditTests
     [Fact]
     public void Messages_log_channel_against_a_messages_path_says_which_file_asterisk_really_writes()
     {
-        var finding = Assert.Single(Audit("[logfiles]\nmessages.log => notice,warning,error,verbose\n"));
+        var findings = Audit("[logfiles]\nmessages.log => notice,warning,error,verbose\n");
 
-        Assert.Equal(("logger.messages.path", FindingSeverity.Warning), (finding.Id, finding.Severity));
+        var finding = Assert.Single(findings, f => f.Id == "logger.messages.path");
+        Assert.Equal(FindingSeverity.Warning, finding.Severity);
+        // The levels of that channel are judged too: right once the path is.
+        Assert.Equal(FindingSeverity.Ok, Assert.Single(findings, f => f.Id == "logger.messages.levels").Severity);
         Assert.Equal("'messages.log =>' writes /var/log/asterisk/messages.log, but Healing:AsteriskLogPath is /var/log/asterisk/messages", finding.Found);
         Assert.StartsWith("Set Healing:AsteriskLogPath to /var/log/asterisk/messages.log", finding.Fix, StringComparison.Ordinal);
     }
@@ -61,7 +64,7 @@ public sealed class LoggerAuditTests
         const string Logger = "[general]\nappendhostname = yes\n[logfiles]\nmessages => notice,warning,verbose\n";
         const string Asterisk = "[directories]\nastlogdir => /srv/asterisk/log\n";
 
-        var moved = Assert.Single(Audit(Logger, Stock with { AsteriskLogPath = "/srv/asterisk/log/messages" }, Asterisk));
+        var moved = Assert.Single(Audit(Logger, Stock with { AsteriskLogPath = "/srv/asterisk/log/messages" }, Asterisk), f => f.Id == "logger.messages.path");
         Assert.Equal("'messages =>' writes /srv/asterisk/log/messages.pbx1, but Healing:AsteriskLogPath is /srv/asterisk/log/messages", moved.Found);
         Assert.Equal("In logger.conf [general] set: appendhostname=no, or set Healing:AsteriskLogPath to /srv/asterisk/log/messages.pbx1", moved.Fix);
 
@@ -116,6 +119,16 @@ public sealed class LoggerAuditTests
 
         var wrongLevel = Audit(Logger + "security => notice\n", Stock with { SecurityLogPath = "/var/log/asterisk/security" });
         Assert.Equal("'security => notice' has no security", Assert.Single(wrongLevel, f => f.Id == "logger.security.levels").Found);
+    }
+
+    [Fact]
+    public void A_misnamed_channel_without_verbose_gets_both_fixes()
+    {
+        var findings = Audit("[logfiles]\nmessages.log => notice,warning,error\n");
+
+        Assert.Equal(["logger.messages.path", "logger.messages.levels"], findings.Select(f => f.Id));
+        Assert.All(findings, f => Assert.Equal(FindingSeverity.Warning, f.Severity));
+        Assert.EndsWith("messages.log => notice,warning,error,verbose; then asterisk -rx \"logger reload\"", findings[1].Fix, StringComparison.Ordinal);
     }
 
     [Fact]
