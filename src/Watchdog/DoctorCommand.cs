@@ -65,8 +65,10 @@ public static class DoctorCommand
             return Cli.ExitCodes.BadConfig;
         }
 
-        // The logs the agent would read: logger.conf is held against them (Security's only when the agent reads it).
-        var logs = new DoctorLogInputs(agent.Healing.AsteriskLogPath, agent.Security.Enabled ? agent.Security.AsteriskSecurityLogPath : null);
+        // The logs the agent would really read (messages.log found as at start-up): logger.conf is held against them,
+        // Security's only when the agent reads it.
+        var detected = InputCheck.Run(agent).Settings;
+        var logs = new DoctorLogInputs(detected.Healing.AsteriskLogPath, detected.Security.Enabled ? detected.Security.AsteriskSecurityLogPath : null);
         var report = await RunChecksAsync(settings, logs, new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), cancellationToken)
             .ConfigureAwait(false);
         if (json)

@@ -28,8 +28,7 @@ public static class DiagnosisServiceCollectionExtensions
         services.AddSingleton(settings);
         services.TryAddSingleton<IHostAddressProvider, NetworkInterfaceAddressProvider>();
         services.AddSingleton(sp => new DoctorAudit(settings.Doctor, sp.GetRequiredService<IProcessRunner>(),
-            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>(), settings.Trunks.Providers,
-            new DoctorLogInputs(asteriskLogPath)));
+            sp.GetRequiredService<IHostAddressProvider>(), sp.GetRequiredService<ILogger<DoctorAudit>>(), settings.Trunks.Providers));
         services.AddSingleton<DiagnosisAlerts>();
 
         var periodic = false;
