@@ -20,8 +20,9 @@ public static class DoctorCommand
         var json = Cli.CommonOptions.Json("print the report as JSON instead");
         var config = Cli.CommonOptions.Config("read the Diagnosis section of FILE (default /etc/watchdog/watchdog.json when it exists; built-in defaults otherwise: /etc/asterisk, /usr/sbin/ufw, user watchdog)");
         var command = new Cli.CliCommand("doctor", """
-            Audits this box: pjsip.conf (trunks, NAT, identify), manager.conf (the agent's user, exposure),
-            rtp.conf and ufw (SIP, TLS, RTP and SSH open), and — when configured — the SIP DNS records and
+            Audits this box: pjsip.conf (trunks, NAT, identify, registration retries), manager.conf (the agent's
+            user, other users, exposure), logger.conf (the log files and levels the agent reads), rtp.conf and
+            ufw (SIP, TLS, RTP and SSH open), #include targets, and — when configured — the SIP DNS records and
             TLS certificates. Prints each finding with its severity, what was found, the symptom and the
             exact fix. It only reads; it changes nothing.
             """)
@@ -45,16 +46,17 @@ public static class DoctorCommand
     {
         var output = context.Output;
         var error = context.Error;
-        DiagnosisSettings settings;
+        AgentSettings agent;
         try
         {
-            settings = LoadSettings(configPath);
+            agent = LoadSettings(configPath);
         }
         catch (ConfigException e)
         {
             context.Fail(e.Message);
             return Cli.ExitCodes.BadConfig;
         }
+        var settings = agent.Diagnosis;
         var problems = settings.Validate();
         if (problems.Count > 0)
         {
@@ -63,7 +65,11 @@ public static class DoctorCommand
             return Cli.ExitCodes.BadConfig;
         }
 
-        var report = await RunChecksAsync(settings, new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), cancellationToken)
+        // The logs the agent would really read (messages.log found as at start-up): logger.conf is held against them,
+        // Security's only when the agent reads it.
+        var detected = InputCheck.Run(agent).Settings;
+        var logs = new DoctorLogInputs(detected.Healing.AsteriskLogPath, detected.Security.Enabled ? detected.Security.AsteriskSecurityLogPath : null);
+        var report = await RunChecksAsync(settings, logs, new ProcessRunner(TimeProvider.System, NullLogger<ProcessRunner>.Instance), cancellationToken)
             .ConfigureAwait(false);
         if (json)
         {
@@ -76,23 +82,23 @@ public static class DoctorCommand
         return report.ExitCode;
     }
 
-    /// <summary>The Diagnosis section of <paramref name="configPath"/>, or of the default file when it exists, or defaults.</summary>
-    private static DiagnosisSettings LoadSettings(string? configPath)
+    /// <summary>The settings of <paramref name="configPath"/>, or of the default file when it exists, or defaults.</summary>
+    private static AgentSettings LoadSettings(string? configPath)
     {
         if (configPath is null && !File.Exists(ConfigLoader.DefaultPath))
         {
-            return new DiagnosisSettings();
+            return new AgentSettings();
         }
         var loaded = ConfigCheck.Load(configPath);
         // The doctor needs only its own section: a problem elsewhere is check-config's to report.
         var mine = loaded.Fatal ? loaded.Problems : loaded.Problems.Where(p => p.StartsWith("Diagnosis", StringComparison.Ordinal)).ToList();
         if (mine.Count > 0) throw new ConfigException(string.Join("; ", mine));
-        return loaded.Settings!.Diagnosis;
+        return loaded.Settings!;
     }
 
-    private static async Task<DoctorReport> RunChecksAsync(DiagnosisSettings settings, IProcessRunner processes, CancellationToken ct)
+    private static async Task<DoctorReport> RunChecksAsync(DiagnosisSettings settings, DoctorLogInputs logs, IProcessRunner processes, CancellationToken ct)
     {
-        var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance, settings.Trunks.Providers);
+        var audit = new DoctorAudit(settings.Doctor, processes, new NetworkInterfaceAddressProvider(), NullLogger<DoctorAudit>.Instance, settings.Trunks.Providers, logs);
         var findings = new List<DoctorFinding>((await audit.RunAsync(ct).ConfigureAwait(false)).Findings);
         var metrics = Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry());
         // The example config's placeholders (RFC 2606 names such as voice-ai.example.com) are "not configured", not a failure.

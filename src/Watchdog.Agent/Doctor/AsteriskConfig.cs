@@ -8,7 +8,8 @@ namespace Watchdog.Agent.Doctor;
 /// <param name="IsTemplate">Declared with <c>(!)</c>; Asterisk does not create an object from it.</param>
 /// <param name="Templates">Templates it inherits from, in declaration order.</param>
 /// <param name="Values">Every key/value line after inheritance, in order (keys lower-cased).</param>
-/// <param name="File">File name (without directory) the section was declared in.</param>
+/// <param name="File">The file the section was declared in, as Asterisk resolves it: relative to the configuration
+/// directory (<c>pjsip.conf</c>, <c>manager.d/watchdog.conf</c>) or absolute when the <c>#include</c> was.</param>
 /// <param name="Line">1-based line of the section header.</param>
 public sealed record ConfigSection(
     string Name, bool IsTemplate, IReadOnlyList<string> Templates, IReadOnlyList<KeyValuePair<string, string>> Values, string File, int Line)
@@ -34,24 +35,48 @@ public sealed record ConfigSection(
     /// <summary>The <c>type=</c> of a PJSIP section, lower-cased, or empty.</summary>
     public string Type => Get("type")?.ToLowerInvariant() ?? "";
 
-    /// <summary>Where to put a fix, e.g. <c>pjsip.conf [mango]</c>.</summary>
+    /// <summary>Where to put a fix, e.g. <c>pjsip.conf [mango]</c> or <c>pjsip_trunks.conf [mango]</c>: the real file.</summary>
     public string Location => $"{File} [{Name}]";
 }
+
+/// <summary>A file an <c>#include</c> resolved to: its name as findings show it, and its text.</summary>
+public sealed record IncludedFile(string Name, string Text);
+
+/// <summary>
+/// An <c>#include</c> (or <c>#tryinclude</c>) whose target matched no file. Asterisk refuses to load a file whose
+/// <c>#include</c> target is missing; <c>#tryinclude</c> is the same without that failure.
+/// </summary>
+public sealed record MissingInclude(string File, int Line, string Target, bool Optional);
 
 /// <summary>
 /// A parsed Asterisk configuration file: sections in order (names may repeat — PJSIP uses one name for the
 /// endpoint, aor and auth), <c>;</c> and <c>;-- --;</c> comments, <c>key=value</c> and <c>key =&gt; value</c>,
 /// <c>[name](!)</c> templates, <c>[name](tpl1,tpl2)</c> inheritance, <c>[name](+)</c> additions, and
-/// <c>#include</c> of files next to it.
+/// <c>#include</c>/<c>#tryinclude</c> of other files.
 /// </summary>
+/// <remarks>
+/// Includes follow Asterisk's main/config.c (process_text_line, config_text_file_load): a relative target is
+/// relative to the configuration directory, not to the including file; the target may be a glob
+/// (<c>#include manager.d/*.conf</c>, files in name order); the included text continues the section open at the
+/// <c>#include</c> and the lines after it go on in that same section; a target that matches nothing fails the
+/// whole file ("The file '%s' was listed as a #include but it does not exist") unless it is <c>#tryinclude</c>.
+/// See also docs.asterisk.org, "Using The include, tryinclude and exec Constructs".
+/// </remarks>
 public sealed class AsteriskConfig
 {
     private const int MaxIncludeDepth = 8;
 
-    private AsteriskConfig(IReadOnlyList<ConfigSection> all) => All = all;
+    private AsteriskConfig(IReadOnlyList<ConfigSection> all, IReadOnlyList<MissingInclude> missingIncludes)
+    {
+        All = all;
+        MissingIncludes = missingIncludes;
+    }
 
     /// <summary>Every section including templates.</summary>
     public IReadOnlyList<ConfigSection> All { get; }
+
+    /// <summary>Include lines that matched no file.</summary>
+    public IReadOnlyList<MissingInclude> MissingIncludes { get; }
 
     /// <summary>Sections Asterisk turns into objects (templates left out).</summary>
     public IEnumerable<ConfigSection> Sections => All.Where(s => !s.IsTemplate);
@@ -64,11 +89,15 @@ public sealed class AsteriskConfig
         Sections.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal) && (type is null || s.Type == type));
 
     /// <summary>Parses <paramref name="text"/>; <c>#include</c> lines are resolved by <paramref name="readInclude"/> (null: ignored).</summary>
-    public static AsteriskConfig Parse(string text, string fileName, Func<string, string?>? readInclude = null)
+    public static AsteriskConfig Parse(string text, string fileName, Func<string, string?>? readInclude = null) =>
+        ParseWithIncludes(text, fileName, readInclude is null ? null : target => readInclude(target) is { } t ? [new IncludedFile(target, t)] : []);
+
+    /// <summary>Parses <paramref name="text"/>; each <c>#include</c> target is expanded by <paramref name="resolveInclude"/> into the files it names.</summary>
+    public static AsteriskConfig ParseWithIncludes(string text, string fileName, Func<string, IReadOnlyList<IncludedFile>>? resolveInclude)
     {
-        var builder = new Builder();
-        builder.Read(text, fileName, readInclude, 0);
-        return new AsteriskConfig(builder.Build());
+        var builder = new Builder(resolveInclude);
+        builder.Read(text, fileName, null, 0);
+        return new AsteriskConfig(builder.Build(), builder.Missing);
     }
 
     /// <summary>Reads <paramref name="fileName"/> from <paramref name="directory"/>, following includes there; null when missing.</summary>
@@ -81,22 +110,43 @@ public sealed class AsteriskConfig
         }
 
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(text, fileName, include =>
-        {
-            var included = Path.IsPathRooted(include) ? include : Path.Combine(directory, include);
-            return File.Exists(included) ? File.ReadAllText(included) : null;
-        });
+        return ParseWithIncludes(text, fileName, target => Resolve(directory, target));
     }
 
-    private sealed class Builder
+    /// <summary>The files an include target names: one file, or every file a glob in its last part matches, in name order.</summary>
+    public static IReadOnlyList<IncludedFile> Resolve(string directory, string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var full = Path.IsPathRooted(target) ? target : Path.Combine(directory, target);
+        var pattern = Path.GetFileName(full);
+        if (pattern.IndexOfAny(['*', '?']) < 0)
+        {
+            return File.Exists(full) ? [new IncludedFile(target, File.ReadAllText(full))] : [];
+        }
+
+        var folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var written = Path.GetDirectoryName(target) ?? "";
+        return Directory.GetFiles(folder, pattern)
+            .Order(StringComparer.Ordinal)
+            .Select(f => new IncludedFile(written.Length == 0 ? Path.GetFileName(f) : $"{written}/{Path.GetFileName(f)}", File.ReadAllText(f)))
+            .ToList();
+    }
+
+    private sealed class Builder(Func<string, IReadOnlyList<IncludedFile>>? resolveInclude)
     {
         private readonly List<Raw> _sections = [];
 
-        public void Read(string text, string fileName, Func<string, string?>? readInclude, int depth)
+        public List<MissingInclude> Missing { get; } = [];
+
+        public void Read(string text, string fileName, Raw? current, int depth)
         {
             var inBlockComment = false;
             var lineNumber = 0;
-            Raw? current = null;
             foreach (var rawLine in text.Split('\n'))
             {
                 lineNumber++;
@@ -108,13 +158,20 @@ public sealed class AsteriskConfig
 
                 if (line[0] == '#')
                 {
-                    if (line.StartsWith("#include", StringComparison.OrdinalIgnoreCase) && readInclude is not null && depth < MaxIncludeDepth)
+                    var optional = line.StartsWith("#tryinclude", StringComparison.OrdinalIgnoreCase);
+                    if ((optional || line.StartsWith("#include", StringComparison.OrdinalIgnoreCase)) && resolveInclude is not null && depth < MaxIncludeDepth)
                     {
-                        var target = line["#include".Length..].Trim().Trim('"', '<', '>');
-                        if (readInclude(target) is { } included)
+                        var target = line[(optional ? "#tryinclude" : "#include").Length..].Trim().Trim('"', '<', '>').Trim();
+                        var files = resolveInclude(target);
+                        if (files.Count == 0)
                         {
-                            Read(included, Path.GetFileName(target), readInclude, depth + 1);
-                            current = _sections.Count > 0 ? _sections[^1] : null;
+                            Missing.Add(new MissingInclude(fileName, lineNumber, target, optional));
+                        }
+
+                        // The included text continues the open section; what follows the #include stays in it too.
+                        foreach (var file in files)
+                        {
+                            Read(file.Text, file.Name, current, depth + 1);
                         }
                     }
 

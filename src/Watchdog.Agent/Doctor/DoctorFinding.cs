@@ -26,6 +26,15 @@ public enum FindingSeverity
 /// <param name="Fix">The exact line(s) to add or change, or the command to run (empty when nothing to do).</param>
 public sealed record DoctorFinding(string Id, FindingSeverity Severity, string Subject, string Found, string Symptom, string Fix)
 {
+    /// <summary>The file the checked section really lives in (an <c>#include</c>d one included); null when the finding is not about one section.</summary>
+    public string? File { get; init; }
+
+    /// <summary>1-based line of that section's header in <see cref="File"/>.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>This finding, placed where <paramref name="section"/> is declared.</summary>
+    public DoctorFinding At(ConfigSection? section) => section is null ? this : this with { File = section.File, Line = section.Line };
+
     internal static DoctorFinding Ok(string id, string subject, string found) => new(id, FindingSeverity.Ok, subject, found, "", "");
 }
 

@@ -11,7 +11,7 @@ public static class DoctorReportText
         var problems = report.Findings.Where(f => f.Severity > FindingSeverity.Ok).OrderByDescending(f => f.Severity).ToList();
         foreach (var f in problems)
         {
-            output.WriteLine($"[{Tag(f.Severity)}] {f.Subject}: {f.Found}");
+            output.WriteLine($"[{Tag(f.Severity)}] {f.Subject}{(f.Line is { } line ? $" (line {line})" : "")}: {f.Found}");
             if (f.Symptom.Length > 0) output.WriteLine($"    symptom: {f.Symptom}");
             if (f.Fix.Length > 0) output.WriteLine($"    fix:     {f.Fix}");
             output.WriteLine();

@@ -41,7 +41,7 @@ public static class ManagerAudit
                 $"user {section.Name} has a guessable secret (never printed) and write={section.Get("write") ?? "(unset)"}",
                 powerful ? "Anyone who reaches AMI can log in as this user and originate calls, change the configuration or restart Asterisk."
                     : "Anyone who reaches AMI can log in as this user and read the PBX's events.",
-                $"In {section.Location}: set a long random secret (openssl rand -base64 24), or delete the section if nothing uses it; then asterisk -rx \"manager reload\"");
+                $"In {section.Location}: set a long random secret (openssl rand -base64 24), or delete the section if nothing uses it; then asterisk -rx \"manager reload\"").At(section);
         }
     }
 
@@ -56,31 +56,44 @@ public static class ManagerAudit
             return findings;
         }
 
+        // Asterisk reads the first [general] only (ast_variable_browse finds the first category of a name).
         var general = manager.Find("general");
+        var where = general?.Location ?? "manager.conf [general]";
         var enabled = general?.Get("enabled");
-        findings.Add(IsYes(enabled)
-            ? DoctorFinding.Ok("manager.enabled", "manager.conf [general]", "enabled=yes")
-            : new DoctorFinding("manager.enabled", FindingSeverity.Critical, "manager.conf [general]", $"enabled={enabled ?? "(unset, default no)"}",
-                "AMI is off: the agent cannot connect.", "In manager.conf [general] set: enabled=yes"));
+        findings.Add((IsYes(enabled)
+            ? DoctorFinding.Ok("manager.enabled", where, "enabled=yes")
+            : new DoctorFinding("manager.enabled", FindingSeverity.Critical, where, $"enabled={enabled ?? "(unset, default no)"}",
+                "AMI is off: the agent cannot connect.", $"In {where} set: enabled=yes")).At(general));
 
         var bind = general?.Get("bindaddr");
         var loopback = bind is not null && IPAddress.TryParse(bind, out var address) && IPAddress.IsLoopback(address);
-        findings.Add(loopback
-            ? DoctorFinding.Ok("manager.bindaddr", "manager.conf [general]", $"bindaddr={bind}")
-            : new DoctorFinding("manager.bindaddr", FindingSeverity.Critical, "manager.conf [general]",
+        findings.Add((loopback
+            ? DoctorFinding.Ok("manager.bindaddr", where, $"bindaddr={bind}")
+            : new DoctorFinding("manager.bindaddr", FindingSeverity.Critical, where,
                 $"bindaddr={bind ?? "(unset, default 0.0.0.0)"}",
                 "AMI listens beyond this host: anyone who guesses or sniffs a secret controls the PBX.",
-                "In manager.conf [general] set: bindaddr=127.0.0.1"));
+                $"In {where} set: bindaddr=127.0.0.1")).At(general));
+
+        foreach (var duplicate in manager.Sections.Where(s => s.Name.Equals("general", StringComparison.OrdinalIgnoreCase) && !ReferenceEquals(s, general)))
+        {
+            var keys = string.Join(", ", duplicate.Values.Select(v => v.Key).Distinct());
+            findings.Add(new DoctorFinding("manager.general.duplicate", FindingSeverity.Warning, duplicate.Location,
+                $"a second [general] (line {duplicate.Line}) after {where} (line {general!.Line}); its {(keys.Length == 0 ? "(no keys)" : keys)} are ignored",
+                "Asterisk reads only the first [general]: settings here (enabled, bindaddr, port …) silently do nothing.",
+                $"Move the lines you need into {where}, then delete the [general] header at {duplicate.File} line {duplicate.Line}").At(duplicate));
+        }
 
         var section = manager.Find(user);
-        var subject = $"manager.conf [{user}]";
         if (section is null)
         {
-            findings.Add(new DoctorFinding("manager.user", FindingSeverity.Critical, subject, "no such user",
+            findings.Add(new DoctorFinding("manager.user", FindingSeverity.Critical, $"manager.conf [{user}]", "no such user",
                 "The agent's AMI login is rejected.",
-                $"Add to manager.conf: [{user}] with secret=..., read=system,call,security and write=system,command"));
+                $"Add to manager.conf: [{user}] with secret=..., read=system,call,security and write=system,command (deploy/install-manager-user.sh writes it to manager.d/{user}.conf and includes it)"));
             return findings;
         }
+
+        var subject = section.Location;
+        var first = findings.Count;
 
         var read = Classes(section.Get("read"));
         var write = Classes(section.Get("write"));
@@ -93,13 +106,13 @@ public static class ManagerAudit
             ? DoctorFinding.Ok("manager.read", subject, $"read={section.Get("read")}")
             : new DoctorFinding("manager.read", FindingSeverity.Warning, subject, $"read={section.Get("read") ?? "(unset)"}",
                 $"The agent gets no {string.Join("/", missingRead)} events: registrations and calls look silent.",
-                $"In manager.conf [{user}] set: read={string.Join(',', Union(read, RequiredRead.Concat(["security"])))}"));
+                $"In {subject} set: read={string.Join(',', Union(read, RequiredRead.Concat(["security"])))}"));
 
         if (!Has(read, "security"))
         {
             findings.Add(new DoctorFinding("manager.read.security", FindingSeverity.Info, subject, "read has no security class",
                 "Attack detection falls back to the Asterisk security log file.",
-                $"Optional: in manager.conf [{user}] set: read={string.Join(',', Union(read, ["security"]))}"));
+                $"Optional: in {subject} set: read={string.Join(',', Union(read, ["security"]))}"));
         }
 
         var missingWrite = RequiredWrite.Where(c => !Has(write, c)).ToList();
@@ -109,26 +122,31 @@ public static class ManagerAudit
                 string.Join(" ", missingWrite.Select(c => c == "system"
                     ? "Without write=system Asterisk refuses PJSIPRegister and ModuleLoad: no re-register, no res_pjsip reload."
                     : "Without write=command Asterisk refuses CLI commands: no 'pjsip set logger' for SIP evidence.")),
-                $"In manager.conf [{user}] set: write={safeWrite}"));
+                $"In {subject} set: write={safeWrite}"));
 
         if (write.Contains("all"))
         {
             findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Critical, subject, "write=all",
                 "A leaked AMI secret allows originating calls (toll fraud), rewriting config and running shell commands.",
-                $"In manager.conf [{user}] set: write={safeWrite}"));
+                $"In {subject} set: write={safeWrite}"));
         }
         else if (write.Intersect(DangerousWrite).ToList() is { Count: > 0 } extra)
         {
             findings.Add(new DoctorFinding("manager.write.excess", FindingSeverity.Warning, subject, $"write includes {string.Join(",", extra)}",
                 "More power than the agent needs: a leaked secret can place calls or change the configuration.",
-                $"In manager.conf [{user}] set: write={safeWrite}"));
+                $"In {subject} set: write={safeWrite}"));
         }
 
         if (read.Contains("all"))
         {
             findings.Add(new DoctorFinding("manager.read.excess", FindingSeverity.Info, subject, "read=all",
                 "Every event class is streamed to the agent (more load, more data exposed).",
-                $"In manager.conf [{user}] set: read=system,call,security"));
+                $"In {subject} set: read=system,call,security"));
+        }
+
+        for (var i = first; i < findings.Count; i++)
+        {
+            findings[i] = findings[i].At(section);
         }
 
         return findings;

@@ -92,7 +92,7 @@ public static class PjsipAudit
 
             if (!behindNat)
             {
-                findings.Add(DoctorFinding.Ok("pjsip.transport.nat", transport.Location, "host has a public address; no NAT settings needed"));
+                findings.Add(DoctorFinding.Ok("pjsip.transport.nat", transport.Location, "host has a public address; no NAT settings needed").At(transport));
                 continue;
             }
 
@@ -100,40 +100,123 @@ public static class PjsipAudit
             {
                 var id = "pjsip.transport." + option;
                 var value = transport.Get(option);
-                findings.Add(value is { Length: > 0 }
+                findings.Add((value is { Length: > 0 }
                     ? DoctorFinding.Ok(id, transport.Location, $"{option}={value}")
                     : new DoctorFinding(id, FindingSeverity.Warning, transport.Location,
                         $"host address {privateAddress} is private and {option} is unset",
                         option == "external_media_address"
                             ? "SDP advertises the private address: one-way or no audio, calls dropped by rtp_timeout."
                             : "Contact/Via carry the private address: the provider's in-dialog requests (BYE, re-INVITE) never arrive.",
-                        $"In pjsip.conf [{transport.Name}] add: {option}=<this host's public IP>"));
+                        $"In {transport.Location} add: {option}=<this host's public IP>")).At(transport));
             }
 
-            if (!transport.GetAll("local_net").Any())
+            var missing = LocalNets(hostAddresses).Where(net => !transport.GetAll("local_net").Any(have => Covers(have, net))).ToList();
+            if (missing.Count > 0)
             {
-                findings.Add(new DoctorFinding("pjsip.transport.local_net", FindingSeverity.Info, transport.Location, "no local_net",
+                var have = transport.GetAll("local_net").ToList();
+                findings.Add(new DoctorFinding("pjsip.transport.local_net", FindingSeverity.Info, transport.Location,
+                    have.Count == 0 ? "no local_net" : $"local_net={string.Join(", ", have)} does not cover {string.Join(", ", missing)}",
                     "Local phones also get the public address in SDP (hairpin through the router).",
-                    $"In pjsip.conf [{transport.Name}] add: local_net={LocalNet(privateAddress!)}"));
+                    $"In {transport.Location} add: {string.Join(" and ", missing.Select(n => "local_net=" + n))}").At(transport));
             }
         }
     }
 
-    private static string LocalNet(IPAddress address)
+    /// <summary>
+    /// The local networks of this host's private addresses: the /24 of each private IPv4 address, and fc00::/7 (all of
+    /// unique-local, RFC 4193) only when the host really has a unique-local IPv6 address. Link-local (169.254/16,
+    /// fe80::/10) never reaches a SIP peer and is left out; a host without IPv6 gets no IPv6 suggestion at all.
+    /// </summary>
+    internal static IReadOnlyList<string> LocalNets(IReadOnlyList<IPAddress> hostAddresses)
     {
-        var b = address.GetAddressBytes();
-        return b.Length == 4 ? $"{b[0]}.{b[1]}.{b[2]}.0/24" : "fd00::/8";
+        var nets = new List<string>();
+        foreach (var raw in hostAddresses)
+        {
+            var address = raw.IsIPv4MappedToIPv6 ? raw.MapToIPv4() : raw;
+            if (!AddressScope.IsPrivate(address) || address.IsIPv6LinkLocal)
+            {
+                continue;
+            }
+
+            var b = address.GetAddressBytes();
+            var net = b.Length == 4 ? (b[0] == 169 && b[1] == 254 ? null : $"{b[0]}.{b[1]}.{b[2]}.0/24") : "fc00::/7";
+            if (net is not null && !nets.Contains(net))
+            {
+                nets.Add(net);
+            }
+        }
+
+        return nets;
+    }
+
+    // Whether local_net=have (address/prefix or address/mask, host bits allowed as Asterisk allows them) includes the network wanted.
+    private static bool Covers(string have, string wanted)
+    {
+        if (!TryNetwork(have, out var haveBytes, out var havePrefix) || !TryNetwork(wanted, out var wantedBytes, out var wantedPrefix))
+        {
+            return string.Equals(have.Trim(), wanted, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (haveBytes.Length != wantedBytes.Length || havePrefix > wantedPrefix)
+        {
+            return false;
+        }
+
+        for (var bit = 0; bit < havePrefix; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((haveBytes[bit / 8] & mask) != (wantedBytes[bit / 8] & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryNetwork(string text, out byte[] bytes, out int prefix)
+    {
+        text = text.Trim();
+        bytes = [];
+        prefix = 0;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(slash < 0 ? text : text[..slash], out var address))
+        {
+            return false;
+        }
+
+        bytes = address.GetAddressBytes();
+        prefix = bytes.Length * 8;
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        var rest = text[(slash + 1)..];
+        if (rest.Contains('.', StringComparison.Ordinal))
+        {
+            if (!IPAddress.TryParse(rest, out var mask) || mask.GetAddressBytes().Length != bytes.Length)
+            {
+                return false;
+            }
+
+            prefix = mask.GetAddressBytes().Sum(octet => System.Numerics.BitOperations.PopCount(octet));
+            return true;
+        }
+
+        return int.TryParse(rest, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) && prefix <= bytes.Length * 8;
     }
 
     private static void AuditTrunk(AsteriskConfig pjsip, ConfigSection trunk, DoctorOptions options, List<DoctorFinding> findings)
     {
+        var first = findings.Count;
         var where = trunk.Location;
         var rtpTimeout = trunk.Get("rtp_timeout");
         findings.Add(int.TryParse(rtpTimeout, out var seconds) && seconds > 0
             ? DoctorFinding.Ok("pjsip.trunk.rtp_timeout", where, $"rtp_timeout={rtpTimeout}")
             : new DoctorFinding("pjsip.trunk.rtp_timeout", FindingSeverity.Warning, where, $"rtp_timeout={rtpTimeout ?? "(unset)"}",
                 "Calls whose media died (provider or NAT dropped them) stay up forever and hold channels and licences.",
-                $"In pjsip.conf [{trunk.Name}] add: rtp_timeout={options.SuggestedRtpTimeoutSeconds}"));
+                $"In {where} add: rtp_timeout={options.SuggestedRtpTimeoutSeconds}"));
 
         Expect(trunk, "direct_media", "no", defaultValue: "yes",
             "Asterisk tries to re-INVITE media directly between provider and voice-AI: audio breaks behind NAT.", findings);
@@ -152,7 +235,12 @@ public static class PjsipAudit
                 : new DoctorFinding("pjsip.trunk.identify", FindingSeverity.Warning, where,
                     "registers to the provider but no identify (type=identify, endpoint=" + trunk.Name + ", match=) exists",
                     "Incoming calls from the provider are matched by From user only: rejected (401/403) or sent to the anonymous endpoint.",
-                    $"Add to pjsip.conf: [{trunk.Name}-identify] type=identify, endpoint={trunk.Name}, match=<provider's signalling hosts or networks>"));
+                    $"Add to {trunk.File}: [{trunk.Name}-identify] type=identify, endpoint={trunk.Name}, match=<provider's signalling hosts or networks>"));
+        }
+
+        for (var i = first; i < findings.Count; i++)
+        {
+            findings[i] = findings[i].At(trunk);
         }
     }
 
@@ -172,8 +260,8 @@ public static class PjsipAudit
         // An unset option that happens to default right still deserves to be explicit on a trunk.
         findings.Add(ok
             ? new DoctorFinding(id, FindingSeverity.Info, trunk.Location, $"{option} unset (default {defaultValue})",
-                "Works by default, but a changed default or template would silently break it.", $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}")
+                "Works by default, but a changed default or template would silently break it.", $"In {trunk.Location} add: {option}={wanted}")
             : new DoctorFinding(id, FindingSeverity.Warning, trunk.Location, value is null ? $"{option} unset (default {defaultValue})" : $"{option}={value}",
-                symptom, value is null ? $"In pjsip.conf [{trunk.Name}] add: {option}={wanted}" : $"In pjsip.conf [{trunk.Name}] change to: {option}={wanted}"));
+                symptom, value is null ? $"In {trunk.Location} add: {option}={wanted}" : $"In {trunk.Location} change to: {option}={wanted}"));
     }
 }

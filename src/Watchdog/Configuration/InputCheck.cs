@@ -1,5 +1,6 @@
 using Watchdog.Agent.Security;
 using Watchdog.Agent;
+using Watchdog.Agent.Doctor;
 
 namespace Watchdog.Configuration;
 
@@ -36,8 +37,8 @@ public static class InputCheck
         {
             warnings.Add($"Healing:AsteriskLogPath {healing.AsteriskLogPath} cannot be read: {why}");
         }
-        if (settings.Healing.AsteriskLogPath is { Length: > 0 } log && File.Exists(log) && LoggerVerboseMissing(settings.Diagnosis.Doctor.ConfigDirectory, log) is { } logger)
-            warnings.Add(logger);
+        if (settings.Healing.AsteriskLogPath is { Length: > 0 } log && File.Exists(log))
+            warnings.AddRange(LoggerWarnings(settings.Diagnosis.Doctor.ConfigDirectory, log));
 
         var security = settings.Security;
         if (security.Enabled)
@@ -77,38 +78,28 @@ public static class InputCheck
     }
 
     /// <summary>
-    /// Asterisk's logger.conf must write <c>verbose</c> to the messages file: the registration and SIP lines the agent
-    /// reads are verbose messages. Null when it does, or when logger.conf cannot be read (doctor says more).
+    /// logger.conf held against the messages log the agent reads, by the doctor's own check (<see cref="LoggerAudit"/>):
+    /// a channel that really writes it, with notice, warning and verbose. Nothing when logger.conf cannot be read
+    /// (the doctor says more).
     /// </summary>
-    internal static string? LoggerVerboseMissing(string configDirectory, string logPath)
+    internal static IEnumerable<string> LoggerWarnings(string configDirectory, string logPath)
     {
         var loggerConf = Path.Combine(configDirectory, "logger.conf");
-        string[] lines;
+        AsteriskConfig? logger, asterisk;
         try
         {
-            lines = File.ReadAllLines(loggerConf);
+            logger = AsteriskConfig.ParseWithIncludes(File.ReadAllText(loggerConf), "logger.conf", include => AsteriskConfig.Resolve(configDirectory, include));
+            var asteriskConf = Path.Combine(configDirectory, "asterisk.conf");
+            asterisk = File.Exists(asteriskConf) ? AsteriskConfig.Parse(File.ReadAllText(asteriskConf), "asterisk.conf") : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            yield break;
         }
-        var name = Path.GetFileName(logPath);
-        var inLogfiles = false;
-        foreach (var raw in lines)
+
+        foreach (var finding in LoggerAudit.Audit(logger, asterisk, new DoctorLogInputs(logPath)).Where(f => f.Severity >= FindingSeverity.Warning))
         {
-            var line = raw.Split(';')[0].Trim();
-            if (line.StartsWith('['))
-            {
-                inLogfiles = line.StartsWith("[logfiles]", StringComparison.OrdinalIgnoreCase);
-                continue;
-            }
-            if (!inLogfiles || line.Split("=>", 2) is not [var file, var levels]) continue;
-            var channel = file.Trim();
-            if (channel != name && channel != logPath && Path.GetFileName(channel) != name) continue;
-            return levels.Contains("verbose", StringComparison.OrdinalIgnoreCase) || levels.Contains('*')
-                ? null
-                : $"{loggerConf}: '{channel} =>{levels}' has no 'verbose': registration failures and SIP evidence are verbose messages (add verbose and run 'asterisk -rx \"logger reload\"')";
+            yield return $"{Path.Combine(configDirectory, finding.File ?? "logger.conf")}: {finding.Found}: {finding.Symptom} Fix: {finding.Fix}";
         }
-        return $"{loggerConf} has no '{name} =>' line in [logfiles]: Asterisk may not write {logPath} (add '{name} => notice,warning,error,verbose')";
     }
 }

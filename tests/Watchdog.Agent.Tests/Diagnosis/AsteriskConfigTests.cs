@@ -63,3 +63,67 @@ public sealed class AsteriskConfigTests
         Assert.Equal("users.conf", config.Find("watchdog")?.File);
     }
 }
+
+public sealed class AsteriskConfigIncludeTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("watchdog-astconf-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private void Write(string path, string text)
+    {
+        var full = Path.Combine(_dir.FullName, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_glob_include_reads_every_match_in_name_order_and_names_each_file_relative_to_the_config_directory()
+    {
+        Write("manager.conf", "[general]\nenabled=yes\n#include \"manager.d/*.conf\"\n");
+        Write("manager.d/b.conf", "[bob]\nread=call\n");
+        Write("manager.d/a.conf", "; first\n[alice]\nread=system\n");
+        Write("manager.d/notes.txt", "[ignored]\n");
+
+        var config = await AsteriskConfig.LoadAsync(_dir.FullName, "manager.conf", CancellationToken.None);
+
+        Assert.Equal(["general", "alice", "bob"], config!.Sections.Select(s => s.Name));
+        Assert.Equal(("manager.d/a.conf", 2), (config.Find("alice")!.File, config.Find("alice")!.Line));
+        Assert.Equal("manager.d/b.conf [bob]", config.Find("bob")!.Location);
+        Assert.Empty(config.MissingIncludes);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task Includes_inside_included_files_are_relative_to_the_config_directory_too()
+    {
+        Write("pjsip.conf", "#include pjsip.d/trunks.conf\n");
+        Write("pjsip.d/trunks.conf", "#include pjsip.d/mango.conf\n");
+        Write("pjsip.d/mango.conf", "[mango]\ntype=endpoint\n");
+
+        var config = await AsteriskConfig.LoadAsync(_dir.FullName, "pjsip.conf", CancellationToken.None);
+
+        Assert.Equal("pjsip.d/mango.conf", config!.Find("mango")!.File);
+    }
+
+    [Fact]
+    public void A_missing_include_is_recorded_and_tryinclude_is_marked_optional()
+    {
+        var config = AsteriskConfig.Parse("[general]\n#include gone.conf\n#tryinclude <maybe.conf>\n", "manager.conf", _ => null);
+
+        Assert.Equal([new MissingInclude("manager.conf", 2, "gone.conf", false), new MissingInclude("manager.conf", 3, "maybe.conf", true)],
+            config.MissingIncludes);
+    }
+
+    [Fact]
+    public void Lines_after_an_include_stay_in_the_section_that_was_open_before_it()
+    {
+        // As main/config.c: the included text continues the open section; the includer's section goes on after it.
+        var config = AsteriskConfig.Parse("[watchdog]\nsecret=x\n#include extra.conf\nwrite=system\n", "manager.conf",
+            name => name == "extra.conf" ? "read=call\n[other]\nread=all\n" : null);
+
+        var watchdog = config.Find("watchdog")!;
+        Assert.Equal("call", watchdog.Get("read"));
+        Assert.Equal("system", watchdog.Get("write"));
+        Assert.Null(config.Find("other")!.Get("write"));
+    }
+}

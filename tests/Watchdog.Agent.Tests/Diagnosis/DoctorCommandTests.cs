@@ -147,4 +147,33 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.DoesNotContain(findings, f => f.GetProperty("severity").GetString() == "Critical"
             && f.GetProperty("subject").GetString()!.Contains("elevenlabs", StringComparison.Ordinal));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_executable_names_included_files_and_holds_logger_conf_against_the_configured_log()
+    {
+        using var fixtures = new DoctorFixtures("includes");
+        // As Asterisk ships it: the messages channel has no verbose.
+        File.WriteAllText(Path.Combine(fixtures.Directory, "logger.conf"), "[general]\n[logfiles]\nconsole => notice,warning,error\nmessages => notice,warning,error\n");
+        var path = Path.Combine(_work.FullName, "logs.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            Healing = new { AsteriskLogPath = "/var/log/asterisk/messages" },
+            Diagnosis = new { Doctor = new { ConfigDirectory = fixtures.Directory, UfwPath = StandInUfw("good") } },
+        }));
+
+        var result = await Cli.CliRun.ExecAsync("doctor", "--json", "--config", path);
+
+        using var doc = JsonDocument.Parse(result.Output);
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        var levels = Assert.Single(findings, f => f.GetProperty("id").GetString() == "logger.messages.levels");
+        Assert.Equal("Warning", levels.GetProperty("severity").GetString());
+        Assert.Equal("In logger.conf [logfiles] change to: messages => notice,warning,error,verbose; then asterisk -rx \"logger reload\"",
+            levels.GetProperty("fix").GetString());
+        var excess = Assert.Single(findings, f => f.GetProperty("id").GetString() == "manager.write.excess");
+        Assert.Equal("manager.d/watchdog.conf", excess.GetProperty("file").GetString());
+        Assert.Equal(2, excess.GetProperty("line").GetInt32());
+        Assert.Contains(findings, f => f.GetProperty("id").GetString() == "pjsip.registration.max_retries"
+            && f.GetProperty("subject").GetString() == "pjsip_trunks.conf [mango]");
+        Assert.Equal(2, result.ExitCode); // the weak [admin] in manager.d/admin.conf is critical
+    }
 }

@@ -27,11 +27,14 @@ internal sealed class DoctorFixtures : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
+    // Sub-folders too (manager.d/), for the #include cases.
     private void Copy(string from)
     {
-        foreach (var file in System.IO.Directory.GetFiles(from))
+        foreach (var file in System.IO.Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(Directory, Path.GetFileName(file)), overwrite: true);
+            var target = Path.Combine(Directory, Path.GetRelativePath(from, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
         }
     }
 }
