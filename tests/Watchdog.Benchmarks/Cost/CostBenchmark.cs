@@ -35,6 +35,10 @@ internal static class CostBenchmark
             }
         }
         if (idle) rate = 0;
+        if (UnitEnvironment.RelaunchIfNeeded(args) is { } relaunched)
+        {
+            return await relaunched;
+        }
 
         var work = Directory.CreateTempSubdirectory("watchdog-cost-");
         Process? child = null;
