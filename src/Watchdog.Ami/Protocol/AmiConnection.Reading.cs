@@ -108,9 +108,10 @@ internal sealed partial class AmiConnection
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
 
-                // The socket is empty (a short read) and nobody waits for a reply: let more arrive before the next wake-up.
-                // An action sent meanwhile ends the wait, so its reply is read as soon as it comes.
-                if (_readBatchWindow > TimeSpan.Zero && received > 0 && received < span.Length && bannerRead)
+                // The socket is empty (a short read, and nothing came in since) and nobody waits for a reply: let more
+                // arrive before the next wake-up. An action sent meanwhile ends the wait, so its reply is read as soon as
+                // it comes; a flood always has bytes waiting, so it is read without pause.
+                if (_readBatchWindow > TimeSpan.Zero && received > 0 && received < span.Length && bannerRead && _socket.Available == 0)
                 {
                     _sent.Reset();
                     if (Volatile.Read(ref _pendingCount) == 0)
