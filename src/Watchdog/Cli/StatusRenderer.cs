@@ -60,7 +60,7 @@ internal static class StatusRenderer
         var connected = string.Equals(s.Ami.State, "connected", StringComparison.OrdinalIgnoreCase);
         Line(o, "  ", Join(TextTable.Paint(s.Ami.State, connected ? Tone.Good : Tone.Bad, colour), s.Ami.Endpoint,
             s.Ami.Since is { } since ? $"since {Time(since)}" : null, $"reconnects {s.Ami.Reconnects}",
-            s.Ami.LastDisconnectReason is { } why ? $"last disconnect: {why}" : null,
+            (s.Ami.LastDisconnect ?? s.Ami.LastDisconnectReason) is { } why ? $"last disconnect: {why}" : null,
             !connected && s.Ami.NextAttemptAt is { } next ? $"next try {(next > now ? "in " + Span(next - now) : "now")}" : null,
             s.Ami.LastEventAgeSeconds is { } age ? $"last event {Span(TimeSpan.FromSeconds(age))} ago" : null), width + (colour ? 9 : 0));
         o.WriteLine("Asterisk");
