@@ -32,7 +32,7 @@ internal static class StatusRenderer
     public static void Render(TextWriter o, StatusView s, IReadOnlyList<string> problems, int width, bool colour, DateTimeOffset now)
     {
         o.WriteLine(TextTable.Paint(problems.Count == 0 ? "HEALTHY" : "DEGRADED", problems.Count == 0 ? Tone.Good : Tone.Bad, colour));
-        foreach (var p in problems) Line(o, "  - ", p, width);
+        foreach (var p in problems) Line(o, "  - ", p, width, continuation: "    ");
         if (s.DryRun) o.WriteLine("dry run: actions are logged, not done");
         if (s.Maintenance is { Active: true } m)
             Line(o, "", "maintenance: on" + (m.Until is { } u ? $" until {Time(u)}" : " until turned off") + (m.Reason is { } r ? $" ({r})" : "") + "; no healing actions", width);
@@ -118,10 +118,15 @@ internal static class StatusRenderer
         o.WriteLine();
     }
 
-    /// <summary>A line of free text, wrapped to the width with continuation lines indented like the first.</summary>
-    private static void Line(TextWriter o, string indent, string text, int width)
+    /// <summary>A line of free text, wrapped to the width with continuation lines indented like the first (or by <paramref name="continuation"/>, as wide).</summary>
+    private static void Line(TextWriter o, string indent, string text, int width, string? continuation = null)
     {
-        foreach (var line in TextTable.Wrap(text, Math.Max(20, width - indent.Length))) o.WriteLine((indent + line).TrimEnd());
+        var first = true;
+        foreach (var line in TextTable.Wrap(text, Math.Max(20, width - indent.Length)))
+        {
+            o.WriteLine(((first ? indent : continuation ?? indent) + line).TrimEnd());
+            first = false;
+        }
     }
 
     private static string? OnOff(string name, bool? on) => on is { } b ? $"{name} {(b ? "on" : "off")}" : null;
