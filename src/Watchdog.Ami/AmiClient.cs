@@ -157,6 +157,7 @@ public sealed class AmiClient : IAsyncDisposable
         {
             AmiConnectionException ended;
             TimeSpan? wait = null;
+            bool? shutdownRestart = null;
             AmiConnection? connection = null;
             try
             {
@@ -223,6 +224,7 @@ public sealed class AmiClient : IAsyncDisposable
                 }
                 if (connection is not null)
                 {
+                    shutdownRestart = connection.ShutdownRestart;
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
             }
@@ -238,7 +240,7 @@ public sealed class AmiClient : IAsyncDisposable
             LogMessages.Disconnected(_logger, reason, ended.Message);
             try
             {
-                await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Disconnected, reason, ended.Message), ct).ConfigureAwait(false);
+                await PublishAsync(new AmiConnectionStateChange(AmiConnectionState.Disconnected, reason, ended.Message) { ShutdownRestart = shutdownRestart }, ct).ConfigureAwait(false);
                 var delay = wait ?? _backoff.DelayFor(attempt++);
                 LogMessages.ReconnectScheduled(_logger, $"{_options.Host}:{_options.Port}", LogMessages.Human(delay), attempt);
                 NextAttemptAt = _time.GetUtcNow() + delay;

@@ -49,7 +49,14 @@ public sealed record AmiConnectionStateChange(
     AmiConnectionState State,
     AmiDisconnectReason Reason = AmiDisconnectReason.None,
     string? Detail = null,
-    string? Banner = null);
+    string? Banner = null)
+{
+    /// <summary>
+    /// When the session that ended had announced <c>Shutdown</c>: whether Asterisk said it restarts by
+    /// itself. Null when no <c>Shutdown</c> came (and on every other state).
+    /// </summary>
+    public bool? ShutdownRestart { get; init; }
+}
 
 /// <summary>Events were dropped because the consumer fell behind: whatever it derives from events must be re-read.</summary>
 /// <param name="DroppedEvents">Events dropped since the previous signal.</param>

@@ -225,6 +225,16 @@ public sealed partial class AmiSimulator : IAsyncDisposable
         Start();
     }
 
+    /// <summary>
+    /// Stops "Asterisk" for good (<c>core stop gracefully</c>): sends <c>Shutdown</c> (Cleanly, Restart: False),
+    /// closes every session and refuses connections until <see cref="Start"/>.
+    /// </summary>
+    public async Task ShutDownAsync()
+    {
+        await StopListeningAsync().ConfigureAwait(false);
+        await BroadcastAndCloseAsync(AmiWire.Event("Shutdown", "system,all").Add("Shutdown", "Cleanly").Add("Restart", "False")).ConfigureAwait(false);
+    }
+
     /// <summary>Stops accepting connections (new ones are refused); existing sessions stay.</summary>
     public async Task StopListeningAsync()
     {

@@ -89,7 +89,7 @@ internal static class StatusCommand
             return ExitCodes.Unreachable;
         }
 
-        var problems = StatusHealth.Problems(status);
+        var problems = StatusHealth.Problems(status, DateTimeOffset.UtcNow);
         if (request.Nagios) return await NagiosAsync(context.Output, status, problems);
         if (request.Json)
         {
@@ -112,7 +112,7 @@ internal static class StatusCommand
         var summary = problems.Count > 0 ? string.Join("; ", problems)
             : $"AMI connected, {registered}/{s.Registrations.Count} registered, {reachable}/{s.Endpoints.Count} endpoints reachable";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"WATCHDOG {word} - {summary} | registered={registered};;;0;{s.Registrations.Count} reachable={reachable};;;0;{s.Endpoints.Count} channels={s.Channels.Active} bans={s.Bans.Count}"));
+            $"WATCHDOG {word} - {summary} | registered={registered};;;0;{s.Registrations.Count} reachable={reachable};;;0;{s.Endpoints.Count} channels={s.Channels.Active} bans={s.Bans.Count}{(s.Stale == true && s.StaleSeconds is { } age ? " stale=" + age.ToString("0", CultureInfo.InvariantCulture) + "s" : "")}"));
         return code;
     }
 }

@@ -41,7 +41,14 @@ public sealed record StatusDocument(
         var active = s.ActiveChannelsByEndpoint();
         return new(
             new AmiStatus(s.Ami.Connected ? "connected" : "down", s.Ami.Since, s.Ami.Reconnects, s.Ami.LastDisconnectReason,
-                lastEventAt is { } last ? Math.Max(0, (now - last).TotalSeconds) : null),
+                lastEventAt is { } last ? Math.Max(0, (now - last).TotalSeconds) : null)
+            {
+                LastDisconnect = s.Ami.LastOutage is { } outage ? AmiOutageText.Describe(outage, now) : null,
+                FirstCause = s.Ami.LastOutage is { } o ? AmiOutageText.Cause(o, now) : null,
+                LastDisconnectAt = s.Ami.LastOutage?.Cause.At,
+                LatestDisconnectReason = s.Ami.CurrentDisconnectReason,
+                FailedAttempts = s.Ami.LastOutage?.FailedAttempts,
+            },
             new AsteriskStatus(s.Asterisk.Version, s.Asterisk.StartedAt, s.Asterisk.UptimeAt(now)?.TotalSeconds),
             s.Registrations.Values.OrderBy(r => r.Name, StringComparer.Ordinal)
                 .Select(r => new RegistrationStatus(r.Name, r.Endpoint, r.Status, r.IsRegistered, r.LastChangeAt, r.LastErrorStatus, r.LastErrorAt,
@@ -70,6 +77,25 @@ public sealed record AmiStatus(string State, DateTimeOffset? Since, long Reconne
 
     /// <summary>While down: when the next connection attempt is due.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>
+    /// The last outage in one sentence with its times: the most informative cause, then what the reconnect
+    /// attempts ran into ("Asterisk shut down cleanly at 12:03:41Z (restart: no); since then: connection
+    /// refused by 127.0.0.1:5038, 5 attempts, the last at 12:04:30Z"). Kept after the reconnect.
+    /// </summary>
+    public string? LastDisconnect { get; init; }
+
+    /// <summary>The cause alone, as a sentence with its time (the code is <see cref="LastDisconnectReason"/>).</summary>
+    public string? FirstCause { get; init; }
+
+    /// <summary>When the cause happened (a shutdown: when Asterisk announced it).</summary>
+    public DateTimeOffset? LastDisconnectAt { get; init; }
+
+    /// <summary>The code of the newest failure of the outage (e.g. <c>ConnectFailed</c> after a <c>ServerShutdown</c>).</summary>
+    public string? LatestDisconnectReason { get; init; }
+
+    /// <summary>Reconnect attempts that failed after the cause.</summary>
+    public int? FailedAttempts { get; init; }
 }
 
 /// <summary>Asterisk version and uptime.</summary>

@@ -16,7 +16,7 @@ public sealed record RegistrationObservation(
 /// <param name="AmiUnusableSince">Since when AMI has been down (or pings unanswered); null while usable.</param>
 /// <param name="Registrations">Every outbound registration.</param>
 /// <param name="ActiveChannels">Channels up across the PBX.</param>
-/// <param name="AmiDisconnectReason">Why AMI is down (an <c>AmiDisconnectReason</c> name), while it is.</param>
+/// <param name="AmiDisconnectReason">Why AMI is down now (an <c>AmiDisconnectReason</c> name: the newest attempt's, so a login refused after a restart is seen), while it is.</param>
 /// <param name="AmiEverLoggedIn">Whether the agent has logged in at least once (so its AMI settings are known to work).</param>
 /// <param name="QualifiedContactsReachable">Contacts with a qualify result of Reachable (other peers that answer).</param>
 /// <param name="QualifiedContactsUnreachable">Contacts with a qualify result of Unreachable.</param>

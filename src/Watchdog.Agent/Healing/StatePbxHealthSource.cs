@@ -21,7 +21,7 @@ public sealed class StatePbxHealthSource(PbxStateStore store) : IPbxHealthSource
             var unusableSince = s.Ami.Connected ? (DateTimeOffset?)null : s.Ami.Since ?? _createdAt;
             var contacts = s.Endpoints.Values.SelectMany(e => e.Contacts.Values).ToList();
             return new PbxHealthView(s.Ami.Connected, unusableSince, registrations, s.Channels.Count,
-                s.Ami.Connected ? null : s.Ami.LastDisconnectReason, s.Ami.Logins > 0,
+                s.Ami.Connected ? null : s.Ami.CurrentDisconnectReason, s.Ami.Logins > 0,
                 contacts.Count(c => c.Status.Equals("Reachable", StringComparison.OrdinalIgnoreCase)),
                 contacts.Count(c => c.Status.Equals("Unreachable", StringComparison.OrdinalIgnoreCase)));
         }

@@ -48,11 +48,17 @@ public sealed record PbxSnapshot(
 /// <param name="Connected">Logged in to AMI; when false every PBX value is last-known, not current.</param>
 /// <param name="Since">When <paramref name="Connected"/> last changed.</param>
 /// <param name="Logins">Successful logins since start (reconnects = logins − 1).</param>
-/// <param name="LastDisconnectReason">Why the last session ended (an enum name), if one did.</param>
-public sealed record AmiLinkState(bool Connected, DateTimeOffset? Since, long Logins, string? LastDisconnectReason)
+/// <param name="LastOutage">The current outage while down, else the last one (kept after the reconnect); null before any.</param>
+public sealed record AmiLinkState(bool Connected, DateTimeOffset? Since, long Logins, AmiOutage? LastOutage)
 {
     /// <summary>Never connected.</summary>
     public static AmiLinkState Initial { get; } = new(false, null, 0, null);
+
+    /// <summary>The most informative reason of the last outage (an <c>AmiDisconnectReason</c> name), if there was one.</summary>
+    public string? LastDisconnectReason => LastOutage?.Cause.Reason;
+
+    /// <summary>The reason of the newest failure of the last outage: what the link runs into now while down.</summary>
+    public string? CurrentDisconnectReason => LastOutage?.Current.Reason;
 
     /// <summary>Logins after the first.</summary>
     public long Reconnects => Math.Max(0, Logins - 1);

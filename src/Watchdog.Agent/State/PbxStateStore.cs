@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.State;
 
@@ -64,30 +65,43 @@ public sealed class PbxStateStore
         if (ended is { } e) CallEnded?.Invoke(e);
     }
 
-    /// <summary>Records that AMI logged in (<paramref name="connected"/>) or went down, with why.</summary>
+    /// <summary>Records that AMI logged in (<paramref name="connected"/>) or went down, with why (an <c>AmiDisconnectReason</c> name).</summary>
     public void SetAmiConnected(bool connected, string? disconnectReason = null)
+    {
+        if (!connected)
+        {
+            SetAmiDown(new AmiFailure(disconnectReason ?? nameof(AmiDisconnectReason.None), null, _time.GetUtcNow()));
+            return;
+        }
+        var at = _time.GetUtcNow();
+        lock (_gate)
+        {
+            var ami = _current.Ami;
+            Publish(_current with { Ami = ami with { Connected = true, Since = at, Logins = ami.Logins + 1 } });
+        }
+    }
+
+    /// <summary>
+    /// Records a failure of the AMI link: the session ended, or a reconnect attempt failed. The first
+    /// failure after a login starts an outage; later ones keep the outage's start and its most informative
+    /// cause (see <see cref="AmiOutage.Then"/>).
+    /// </summary>
+    public void SetAmiDown(AmiFailure failure)
     {
         var at = _time.GetUtcNow();
         lock (_gate)
         {
             var ami = _current.Ami;
-            if (connected)
+            if (ami.Connected || ami.Since is null || ami.LastOutage is null)
             {
-                ami = ami with { Connected = true, Since = at, Logins = ami.Logins + 1 };
-            }
-            else if (ami.Connected || ami.Since is null)
-            {
-                ami = ami with { Connected = false, Since = at, LastDisconnectReason = disconnectReason ?? ami.LastDisconnectReason };
+                ami = ami with { Connected = false, Since = ami.Connected || ami.Since is null ? at : ami.Since, LastOutage = AmiOutage.Start(failure) };
                 // A resync in flight reads a session that is gone.
                 _journal = null;
                 _resyncGeneration++;
             }
-            else if (disconnectReason is not null && disconnectReason != ami.LastDisconnectReason
-                && !(disconnectReason == "ConnectFailed" && ami.LastDisconnectReason is "ServerShutdown" or "PingTimeout" or "NoBanner"))
+            else
             {
-                // The most informative reason of the outage stays: "shut down cleanly" or "hung" is not replaced by "refused".
-                // Still down, for a new reason (e.g. refused, then the login rejected): keep the outage's start.
-                ami = ami with { LastDisconnectReason = disconnectReason };
+                ami = ami with { LastOutage = ami.LastOutage.Then(failure) };
             }
             Publish(_current with { Ami = ami });
         }

@@ -29,6 +29,7 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private Task? _loop;
+    private (ShutdownEvent Event, DateTimeOffset At)? _shutdown;
     private bool _pending;
     private bool _disposed;
 
@@ -70,6 +71,11 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         {
             _store.SetAsteriskStartedAt(now - TimeSpan.FromSeconds(uptime));
         }
+        else if (ShutdownEvent.From(message) is { } shutdown)
+        {
+            // Observer calls come one at a time, in order: the session's end follows this event.
+            _shutdown = (shutdown, now);
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -91,12 +97,14 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
         switch (change.State)
         {
             case AmiConnectionState.LoggedIn:
+                _shutdown = null;
                 _store.SetAmiConnected(true);
                 _ = RequestResync();
                 break;
             case AmiConnectionState.Disconnected:
                 var wasUp = _store.Current.Ami.Connected || _store.Current.Ami.Since is null;
-                _store.SetAmiConnected(false, change.Reason.ToString());
+                _store.SetAmiDown(ToFailure(change, _shutdown, _client.Endpoint, _store.Time.GetUtcNow()));
+                _shutdown = null;
                 _pjsip?.Reset();
                 if (wasUp)
                 {
@@ -106,6 +114,17 @@ public sealed class PbxStateTracker : IAmiEventObserver, IAsyncDisposable
                 break;
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The failure a <c>Disconnected</c> change reports; a shutdown is dated by its announcement.</summary>
+    internal static AmiFailure ToFailure(AmiConnectionStateChange change, (ShutdownEvent Event, DateTimeOffset At)? shutdown, string endpoint, DateTimeOffset now)
+    {
+        var announced = change.Reason == AmiDisconnectReason.ServerShutdown ? shutdown : null;
+        return new AmiFailure(change.Reason.ToString(), change.Detail, announced?.At ?? now, endpoint)
+        {
+            ShutdownKind = announced?.Event.Shutdown is { Length: > 0 } kind ? kind : null,
+            ShutdownRestart = change.Reason == AmiDisconnectReason.ServerShutdown ? change.ShutdownRestart ?? announced?.Event.Restart : null,
+        };
     }
 
     /// <inheritdoc />

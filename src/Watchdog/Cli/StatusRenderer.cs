@@ -32,7 +32,7 @@ internal static class StatusRenderer
     public static void Render(TextWriter o, StatusView s, IReadOnlyList<string> problems, int width, bool colour, DateTimeOffset now)
     {
         o.WriteLine(TextTable.Paint(problems.Count == 0 ? "HEALTHY" : "DEGRADED", problems.Count == 0 ? Tone.Good : Tone.Bad, colour));
-        foreach (var p in problems) Line(o, "  - ", p, width);
+        foreach (var p in problems) Line(o, "  - ", p, width, continuation: "    ");
         if (s.DryRun) o.WriteLine("dry run: actions are logged, not done");
         if (s.Maintenance is { Active: true } m)
             Line(o, "", "maintenance: on" + (m.Until is { } u ? $" until {Time(u)}" : " until turned off") + (m.Reason is { } r ? $" ({r})" : "") + "; no healing actions", width);
@@ -60,7 +60,7 @@ internal static class StatusRenderer
         var connected = string.Equals(s.Ami.State, "connected", StringComparison.OrdinalIgnoreCase);
         Line(o, "  ", Join(TextTable.Paint(s.Ami.State, connected ? Tone.Good : Tone.Bad, colour), s.Ami.Endpoint,
             s.Ami.Since is { } since ? $"since {Time(since)}" : null, $"reconnects {s.Ami.Reconnects}",
-            s.Ami.LastDisconnectReason is { } why ? $"last disconnect: {why}" : null,
+            (s.Ami.LastDisconnect ?? s.Ami.LastDisconnectReason) is { } why ? $"last disconnect: {why}" : null,
             !connected && s.Ami.NextAttemptAt is { } next ? $"next try {(next > now ? "in " + Span(next - now) : "now")}" : null,
             s.Ami.LastEventAgeSeconds is { } age ? $"last event {Span(TimeSpan.FromSeconds(age))} ago" : null), width + (colour ? 9 : 0));
         o.WriteLine("Asterisk");
@@ -118,10 +118,15 @@ internal static class StatusRenderer
         o.WriteLine();
     }
 
-    /// <summary>A line of free text, wrapped to the width with continuation lines indented like the first.</summary>
-    private static void Line(TextWriter o, string indent, string text, int width)
+    /// <summary>A line of free text, wrapped to the width with continuation lines indented like the first (or by <paramref name="continuation"/>, as wide).</summary>
+    private static void Line(TextWriter o, string indent, string text, int width, string? continuation = null)
     {
-        foreach (var line in TextTable.Wrap(text, Math.Max(20, width - indent.Length))) o.WriteLine((indent + line).TrimEnd());
+        var first = true;
+        foreach (var line in TextTable.Wrap(text, Math.Max(20, width - indent.Length)))
+        {
+            o.WriteLine(((first ? indent : continuation ?? indent) + line).TrimEnd());
+            first = false;
+        }
     }
 
     private static string? OnOff(string name, bool? on) => on is { } b ? $"{name} {(b ? "on" : "off")}" : null;

@@ -30,6 +30,10 @@ internal sealed record AmiView
     public double? LastEventAgeSeconds { get; init; }
     public string? Endpoint { get; init; }
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>The outage in one sentence (cause, then what the attempts ran into); older agents send only <see cref="LastDisconnectReason"/>.</summary>
+    public string? LastDisconnect { get; init; }
+    public DateTimeOffset? LastDisconnectAt { get; init; }
 }
 
 internal sealed record AsteriskView(string? Version = null, DateTimeOffset? StartedAt = null, double? UptimeSeconds = null);

@@ -38,6 +38,22 @@ public class ResilienceTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Clean_stop_reports_the_shutdown_with_its_restart_flag_then_refused_connects()
+    {
+        await using var t = await ClientAndSimulator.StartAsync();
+
+        await t.Simulator.ShutDownAsync();
+        var down = await t.Observer.WaitForState(AmiConnectionState.Disconnected);
+        var refused = await t.Observer.WaitFor<AmiConnectionStateChange>(s => s.Reason == AmiDisconnectReason.ConnectFailed);
+
+        Assert.Equal((AmiDisconnectReason.ServerShutdown, false), (down.Reason, down.ShutdownRestart));
+        Assert.Null(refused.ShutdownRestart); // a failed connect had no session to announce anything
+        Assert.Contains("ConnectionRefused", refused.Detail);
+        t.Simulator.Start();
+        await t.Observer.WaitForState(AmiConnectionState.LoggedIn);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Unanswered_ping_counts_as_hung_and_reconnects()
     {
         await using var t = await ClientAndSimulator.StartAsync(o => o with
