@@ -24,7 +24,8 @@ public class ResilienceTests
     {
         await using var t = await ClientAndSimulator.StartAsync();
 
-        var restart = t.Simulator.RestartAsync(TimeSpan.FromMilliseconds(600));
+        // Long enough for a refused reconnect (back-off 50-400 ms) even on a loaded machine.
+        var restart = t.Simulator.RestartAsync(TimeSpan.FromSeconds(2));
         var shutdown = Ami.Events.ShutdownEvent.From(await t.Observer.WaitForEvent("Shutdown"))!;
         var down = await t.Observer.WaitForState(AmiConnectionState.Disconnected);
         await restart;
