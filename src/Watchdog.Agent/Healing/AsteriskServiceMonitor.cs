@@ -9,7 +9,8 @@ namespace Watchdog.Agent.Healing;
 /// <see cref="HealingOptions.ServiceCheckAfter"/> the unit's state is read: <c>failed</c> (a crash, or the
 /// start limit hit, so systemd will not try again) → <c>systemctl reset-failed</c> then <c>start</c>, within
 /// the budget, alerting; <c>inactive</c> (someone stopped it) → alert only, never start it. One alert per
-/// outage; resolved when AMI is back.
+/// outage; resolved when AMI is back. Each look runs <c>systemctl</c>, a process: while the state stays the same
+/// the looks back off from the healing tick to <see cref="MaxLookInterval"/>, and a new state starts over.
 /// </summary>
 public sealed class AsteriskServiceMonitor(
     HealingOptions options,
@@ -22,8 +23,13 @@ public sealed class AsteriskServiceMonitor(
     ILogger<AsteriskServiceMonitor> logger,
     IActuatorGate? gate = null)
 {
+    /// <summary>Longest wait between two looks at an unchanged unit state while AMI stays down.</summary>
+    public static readonly TimeSpan MaxLookInterval = TimeSpan.FromMinutes(1);
+
     private string? _alertedState;
     private DateTimeOffset? _startedForOutage;
+    private DateTimeOffset _nextLookAt;
+    private TimeSpan _lookInterval;
 
     /// <summary>The unit state last read while AMI was down (null while AMI is up).</summary>
     public string? LastState { get; private set; }
@@ -42,14 +48,19 @@ public sealed class AsteriskServiceMonitor(
             _alertedState = null;
             _startedForOutage = null;
             LastState = null;
+            _nextLookAt = DateTimeOffset.MinValue;
             return;
         }
-        if (now - since < options.ServiceCheckAfter)
+        if (now - since < options.ServiceCheckAfter || now < _nextLookAt)
         {
             return;
         }
 
         var state = await service.StateAsync(ct).ConfigureAwait(false);
+        _lookInterval = state == LastState
+            ? TimeSpan.FromTicks(Math.Min(_lookInterval.Ticks * 2, MaxLookInterval.Ticks))
+            : options.TickInterval;
+        _nextLookAt = now + _lookInterval;
         LastState = state;
         if (state is not ("failed" or "inactive"))
         {

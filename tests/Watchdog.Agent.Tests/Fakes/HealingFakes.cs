@@ -33,7 +33,13 @@ internal sealed class FakeServiceManager : IServiceManager
     public int Restarts;
     public int Starts;
 
-    public Task<string> StateAsync(CancellationToken ct) => Task.FromResult(Active ? "active" : State);
+    public int StateReads { get; private set; }
+
+    public Task<string> StateAsync(CancellationToken ct)
+    {
+        StateReads++;
+        return Task.FromResult(Active ? "active" : State);
+    }
 
     public Task<ActionOutcome> ResetFailedAndStartAsync(CancellationToken ct)
     {

@@ -34,6 +34,35 @@ public class ServiceAndMaintenanceTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task An_unchanged_unit_state_is_read_less_and_less_often_and_a_change_is_still_seen()
+    {
+        var rig = new HealingRig();
+        rig.Service.Active = false;
+        rig.Service.State = "inactive";
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ServerShutdown");
+        var monitor = Monitor(rig);
+        rig.Time.Advance(rig.Options.ServiceCheckAfter);
+
+        // Ten minutes of healing ticks: one systemctl per tick would be 120.
+        for (var t = TimeSpan.Zero; t < TimeSpan.FromMinutes(10); t += rig.Options.TickInterval)
+        {
+            await monitor.TickAsync(default);
+            rig.Time.Advance(rig.Options.TickInterval);
+        }
+        Assert.InRange(rig.Service.StateReads, 10, 20);
+
+        // It crashes for good: seen within the longest wait, and started.
+        rig.Service.State = "failed";
+        for (var t = TimeSpan.Zero; t <= AsteriskServiceMonitor.MaxLookInterval; t += rig.Options.TickInterval)
+        {
+            await monitor.TickAsync(default);
+            rig.Time.Advance(rig.Options.TickInterval);
+        }
+        Assert.Equal("failed", monitor.LastState);
+        Assert.Equal(1, rig.Service.Starts);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Inactive_unit_someone_stopped_is_only_alerted()
     {
         var rig = new HealingRig();
