@@ -49,6 +49,15 @@ public sealed class RegistrationCauses(TimeProvider time)
             : null;
     }
 
-    /// <summary>Forgets a registration's failure once it is registered again.</summary>
-    public void Clear(RegistrationObservation registration) => _byClientUri.TryRemove(registration.ClientUri, out _);
+    /// <summary>
+    /// Forgets a registration's failure once it is registered again — only a failure from before it came back: the log
+    /// and AMI are read apart, so the line of the next failure can arrive while AMI still says "Registered".
+    /// </summary>
+    public void Clear(RegistrationObservation registration)
+    {
+        if (_byClientUri.TryGetValue(registration.ClientUri, out var f) && f.At <= registration.Since)
+        {
+            _byClientUri.TryRemove(KeyValuePair.Create(registration.ClientUri, f));
+        }
+    }
 }

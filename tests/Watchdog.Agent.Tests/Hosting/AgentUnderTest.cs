@@ -87,11 +87,23 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     public async Task<string> WaitForMetricAsync(string line, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
+        var text = "";
+        try
         {
-            var text = await MetricsAsync();
-            if (text.Split('\n').Any(l => l.StartsWith(line, StringComparison.Ordinal))) return text;
-            await Task.Delay(50, cts.Token);
+            while (true)
+            {
+                text = await MetricsAsync();
+                if (text.Split('\n').Any(l => l.StartsWith(line, StringComparison.Ordinal))) return text;
+                await Task.Delay(50, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Say what was there instead: the same metric's other samples, and the agent's view.
+            var name = line.Split('{', ' ')[0];
+            var seen = text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal));
+            var status = await Http.GetStringAsync("/api/status");
+            throw new TimeoutException($"'{line}' never appeared in /metrics. {name} samples: [{string.Join("; ", seen)}]. /api/status: {status}");
         }
     }
 
