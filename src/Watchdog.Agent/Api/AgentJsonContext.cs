@@ -21,4 +21,6 @@ namespace Watchdog.Agent.Api;
 [JsonSerializable(typeof(List<FailureDocument>))]
 [JsonSerializable(typeof(MaintenanceRequest))]
 [JsonSerializable(typeof(MaintenanceState))]
+// Results.Problem (400, 404) writes through the same options: without this a problem is a bodiless 500 under AOT.
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;
