@@ -146,7 +146,7 @@ public static partial class ConfigCheck
     private static bool Parses(string value, Type t)
     {
         const NumberStyles Integer = NumberStyles.Integer;
-        const NumberStyles Float = NumberStyles.Float | NumberStyles.AllowThousands;
+        const NumberStyles Float = NumberStyles.Float;
         var c = CultureInfo.InvariantCulture;
         return t switch
         {
