@@ -31,11 +31,13 @@ public sealed record AgentSettings
     public static AgentSettings Bind(IConfiguration config, out IReadOnlyList<string> bindProblems)
     {
         var problems = new List<string>();
-        T Section<T>(string name) where T : class, new()
+        // One concrete Get<T> per section (not one generic call): the configuration binding source generator
+        // writes the binder for each, so binding needs no reflection and works trimmed and under Native AOT.
+        T Section<T>(string name, Func<IConfigurationSection, T?> bind) where T : class, new()
         {
             try
             {
-                return config.GetSection(name).Get<T>(o => o.ErrorOnUnknownConfiguration = false) ?? new T();
+                return bind(config.GetSection(name)) ?? new T();
             }
             catch (InvalidOperationException e)
             {
@@ -43,7 +45,7 @@ public sealed record AgentSettings
                 return new T();
             }
         }
-        var security = Section<SecuritySettings>("Security");
+        var security = Section("Security", s => s.Get<SecuritySettings>());
         // The binder appends configured items to a list property's non-empty default instead of
         // replacing it; a configured list must be exactly what the file says.
         if (ConfiguredList(config, "Security:Whitelist:Networks") is { } networks)
@@ -56,15 +58,15 @@ public sealed record AgentSettings
             security = security with { Journal = security.Journal with { Units = units } };
         var settings = new AgentSettings
         {
-            Ami = Section<AmiClientOptions>("Ami"),
-            Actuators = Section<ActuatorOptions>("Actuators"),
-            Healing = Section<HealingOptions>("Healing"),
+            Ami = Section("Ami", s => s.Get<AmiClientOptions>()),
+            Actuators = Section("Actuators", s => s.Get<ActuatorOptions>()),
+            Healing = Section("Healing", s => s.Get<HealingOptions>()),
             Security = security,
-            Alerting = Section<AlertingOptions>("Alerting"),
-            Api = Section<AgentApiOptions>("Api"),
-            Diagnosis = Section<DiagnosisSettings>("Diagnosis"),
-            State = Section<StateOptions>("State"),
-            Fleet = Section<Watchdog.Agent.Fleet.FleetOptions>("Fleet"),
+            Alerting = Section("Alerting", s => s.Get<AlertingOptions>()),
+            Api = Section("Api", s => s.Get<AgentApiOptions>()),
+            Diagnosis = Section("Diagnosis", s => s.Get<DiagnosisSettings>()),
+            State = Section("State", s => s.Get<StateOptions>()),
+            Fleet = Section("Fleet", s => s.Get<Watchdog.Agent.Fleet.FleetOptions>()),
         };
         bindProblems = problems;
         return settings;

@@ -4,43 +4,43 @@ namespace Watchdog.Ami;
 public sealed record AmiClientOptions
 {
     /// <summary>Host of the AMI listener.</summary>
-    public string Host { get; init; } = "127.0.0.1";
+    public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>TCP port (manager.conf <c>port</c>).</summary>
-    public int Port { get; init; } = 5038;
+    public int Port { get; set; } = 5038;
 
     /// <summary>Manager user.</summary>
-    public string Username { get; init; } = "watchdog";
+    public string Username { get; set; } = "watchdog";
 
     /// <summary>Manager secret. Never logged.</summary>
-    public string Secret { get; init; } = "";
+    public string Secret { get; set; } = "";
 
     /// <summary>Log in with the MD5 challenge instead of sending the secret.</summary>
-    public bool UseMd5Challenge { get; init; } = true;
+    public bool UseMd5Challenge { get; set; } = true;
 
     /// <summary>The <c>Events:</c> mask sent at login: <c>on</c>, <c>off</c> or a list of classes.</summary>
-    public string Events { get; init; } = "on";
+    public string Events { get; set; } = "on";
 
     /// <summary>How long a TCP connect may take.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Default time for an action's complete reply (event lists included).</summary>
-    public TimeSpan ActionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ActionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a keepalive <c>Ping</c> is sent while idle; zero turns it off.</summary>
-    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a <c>Ping</c> may go unanswered before the connection counts as hung.</summary>
-    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>First reconnect delay; doubles per failed attempt.</summary>
-    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest reconnect delay.</summary>
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Wait after a refused login before trying again (credentials rarely fix themselves).</summary>
-    public TimeSpan AuthFailureRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan AuthFailureRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// After a read that emptied the socket, how long the reader lets Asterisk's next writes gather in the kernel
@@ -48,10 +48,10 @@ public sealed record AmiClientOptions
     /// PBX costs one wake-up per window instead of one per write (a wake-up is most of the cost per read on a small VM).
     /// A read that fills the buffer never waits, so a flood is read as fast as before. Zero reads every write at once.
     /// </summary>
-    public TimeSpan ReadBatchWindow { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ReadBatchWindow { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Events buffered between the socket reader and the handlers; beyond it events are dropped and a resync is signalled.</summary>
-    public int EventQueueCapacity { get; init; } = 20_000;
+    public int EventQueueCapacity { get; set; } = 20_000;
 
     /// <summary>Lists every problem with these options (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -63,7 +63,7 @@ internal static class BansCommand
                 await context.Output.WriteLineAsync(Indent(text));
                 return ExitCodes.Ok;
             }
-            var list = JsonSerializer.Deserialize<List<BanView>>(text, AgentClient.Json) ?? [];
+            var list = JsonSerializer.Deserialize(text, CliJsonContext.Default.ListBanView) ?? [];
             if (list.Count == 0) await context.Output.WriteLineAsync("no active bans");
             else
             {
@@ -233,11 +233,7 @@ internal static class BansCommand
         }
     }
 
-    private static string Indent(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true });
-    }
+    private static string Indent(string json) => CliOutputJsonContext.Indent(json);
 
     private static IEnumerable<string> Strings(JsonElement root, string name) =>
         root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array

@@ -50,8 +50,8 @@ internal static class CheckConfigCommand
 
         if (json)
         {
-            context.Output.WriteLine(JsonSerializer.Serialize(new { file = loaded.Path, ok = code == 0, problems = loaded.Problems, warnings, notes },
-                new JsonSerializerOptions { WriteIndented = true }));
+            context.Output.WriteLine(JsonSerializer.Serialize(new CheckConfigReport(loaded.Path, code == 0, loaded.Problems, warnings, notes),
+                CliOutputJsonContext.Default.CheckConfigReport));
             return code;
         }
         if (loaded.Fatal)

@@ -27,7 +27,7 @@ internal static class MaintenanceCommand
         on.SetAction((parse, ct) => BansCommand.Call(context, parse.GetValue(url)!, async client =>
         {
             var answer = await client.SendJsonAsync(HttpMethod.Post, "api/maintenance",
-                new { durationSeconds = parse.GetValue(duration)?.TotalSeconds, reason = parse.GetValue(reason) }, ct);
+                new MaintenanceBody(parse.GetValue(duration)?.TotalSeconds, parse.GetValue(reason)), CliJsonContext.Default.MaintenanceBody, ct);
             await context.Output.WriteLineAsync("maintenance on" + Until(answer) + ": healing actions are paused");
             return ExitCodes.Ok;
         }));
@@ -36,7 +36,7 @@ internal static class MaintenanceCommand
         var off = new CliCommand("off", "end maintenance: healing acts again") { Options = { offUrl }, Epilog = Epilog };
         off.SetAction((parse, ct) => BansCommand.Call(context, parse.GetValue(offUrl)!, async client =>
         {
-            await client.SendJsonAsync(HttpMethod.Delete, "api/maintenance", null, ct);
+            await client.SendJsonAsync(HttpMethod.Delete, "api/maintenance", null, CliJsonContext.Default.MaintenanceBody, ct);
             await context.Output.WriteLineAsync("maintenance off: healing acts again");
             return ExitCodes.Ok;
         }));

@@ -8,8 +8,6 @@ namespace Watchdog;
 /// <summary><c>watchdog status [--url URL] [--json | --format nagios] [--watch [SECONDS]]</c>: what the running agent sees.</summary>
 internal static class StatusCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create(CliContext context)
     {
         var url = CommonOptions.Url();
@@ -74,7 +72,7 @@ internal static class StatusCommand
         try
         {
             text = await client.StatusJsonAsync(ct);
-            status = JsonSerializer.Deserialize<StatusView>(text, AgentClient.Json)
+            status = JsonSerializer.Deserialize(text, CliJsonContext.Default.StatusView)
                 ?? throw new JsonException("the document is empty");
         }
         catch (Exception e) when (e is AgentUnreachableException or AgentRefusedException or JsonException)
@@ -93,8 +91,7 @@ internal static class StatusCommand
         if (request.Nagios) return await NagiosAsync(context.Output, status, problems);
         if (request.Json)
         {
-            using var document = JsonDocument.Parse(text);
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, Indented));
+            await context.Output.WriteLineAsync(CliOutputJsonContext.Indent(text));
         }
         else
         {

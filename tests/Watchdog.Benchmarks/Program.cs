@@ -14,9 +14,11 @@ internal static class Program
                                   simulator into the client, next to a bare Pipelines frame splitter
           metrics                 1000 endpoints, 500 channels: /metrics render time, update cost per event
           authlog [--file PATH]   scan a generated 1,000,000-line auth.log (or PATH): lines/s, append-to-ban latency
-          cost [--rate N] [--seconds S] [--warmup S] [--idle]
+          cost [--rate N] [--seconds S] [--warmup S] [--idle] [--agent PATH]
                                   the agent as `watchdog run` builds it, fed N events/s (default 5000) by a
-                                  simulator in a child process: its own CPU, RSS, GC heap, allocations, threads
+                                  simulator in a child process: its own CPU, RSS, GC heap, allocations, threads;
+                                  --agent PATH starts that executable (or watchdog.dll) as `run` instead and
+                                  measures it from outside (/proc/PID; GC heap and allocations 0)
           fleet [--broker URL --user U --password-file F]
                                   20 agents on a redis-server started here (or URL): ban propagation p50/p99,
                                   lost bans across a broker restart, forged decisions rejected

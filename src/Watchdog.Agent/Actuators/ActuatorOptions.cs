@@ -7,10 +7,10 @@ namespace Watchdog.Agent.Actuators;
 public sealed record ActuatorOptions
 {
     /// <summary>Log and count what would be done, run nothing.</summary>
-    public bool DryRun { get; init; }
+    public bool DryRun { get; set; }
 
     /// <summary>How long one command may run before its process tree is killed.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -7,10 +7,10 @@ namespace Watchdog.Agent.Actuators;
 public sealed record ServiceManagerOptions
 {
     /// <summary>Path of systemctl (a stand-in in tests).</summary>
-    public string SystemctlPath { get; init; } = "/usr/bin/systemctl";
+    public string SystemctlPath { get; set; } = "/usr/bin/systemctl";
 
     /// <summary>Asterisk's unit.</summary>
-    public string Unit { get; init; } = "asterisk.service";
+    public string Unit { get; set; } = "asterisk.service";
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -4,10 +4,10 @@ namespace Watchdog.Agent.Actuators;
 public sealed record UfwOptions
 {
     /// <summary>Path of the ufw executable (tests point it at a stand-in script).</summary>
-    public string ExecutablePath { get; init; } = "/usr/sbin/ufw";
+    public string ExecutablePath { get; set; } = "/usr/sbin/ufw";
 
     /// <summary>Prefix of the rule comment, so our rules are recognisable in <c>ufw status</c>.</summary>
-    public string CommentPrefix { get; init; } = "watchdog";
+    public string CommentPrefix { get; set; } = "watchdog";
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -34,17 +34,19 @@ public static class ApiEndpoints
             await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
         var extras = services.GetService<IStatusExtras>();
-        endpoints.MapGet("/api/status", async (HttpContext context) =>
+        // The return type is spelled out: the request delegate generator takes this block-bodied lambda for a
+        // plain Task (and writes an empty 200) when it has to infer it.
+        endpoints.MapGet("/api/status", async Task<IResult> (HttpContext context) =>
         {
             var document = StatusDocument.From(store.Current, store.Events.LastEventAt, store.Time.GetUtcNow());
             if (extras is not null)
             {
                 document = await extras.CompleteAsync(document, context.RequestAborted).ConfigureAwait(false);
             }
-            return Results.Json(document);
+            return Results.Json(document, AgentJsonContext.Default.StatusDocument);
         });
         var evidence = services.GetService<Diagnosis.SipEvidenceRecorder>();
-        endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? []));
+        endpoints.MapGet("/api/evidence", () => Results.Json(evidence?.Latest ?? [], AgentJsonContext.Default.IReadOnlyListTrunkEvidence));
         MapBans(endpoints, services.GetService<BanManager>());
         endpoints.MapWatchdogMaintenance();
         return endpoints;
@@ -55,7 +57,7 @@ public static class ApiEndpoints
         static IResult Disabled() => Results.Problem("bans are disabled (Security.Enabled=false)", statusCode: 404);
 
         endpoints.MapGet("/api/bans", async (HttpContext ctx) =>
-            bans is null ? Disabled() : Results.Json(await bans.ListBansAsync(ctx.RequestAborted)));
+            bans is null ? Disabled() : Results.Json(await bans.ListBansAsync(ctx.RequestAborted), AgentJsonContext.Default.IReadOnlyListBanEntry));
         endpoints.MapPost("/api/bans", async (BanRequest request, HttpContext ctx) =>
         {
             if (bans is null) return Disabled();
@@ -66,21 +68,21 @@ public static class ApiEndpoints
             // Capped here as well as in BanAsync, so a huge number cannot overflow TimeSpan.
             var duration = request.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, bans.Options.MaxBanTime.TotalSeconds)) : (TimeSpan?)null;
             var result = await bans.BanAsync(address, duration, request.Fleet == true, ctx.RequestAborted);
-            return Results.Json(result);
+            return Results.Json(result, AgentJsonContext.Default.BanResult);
         });
         endpoints.MapGet("/api/bans/whitelist", () =>
             bans is null
                 ? Disabled()
                 : Results.Json(new WhitelistDocument(
                     [.. bans.Whitelist.Networks.Select(n => n.ToString())], bans.Whitelist.IncludesHostAddresses,
-                    [.. bans.Whitelist.Addresses.Select(a => a.ToString())])));
+                    [.. bans.Whitelist.Addresses.Select(a => a.ToString())]), AgentJsonContext.Default.WhitelistDocument));
         endpoints.MapGet("/api/bans/failures", async (HttpContext ctx) =>
         {
             if (bans is null) return Disabled();
             var options = bans.Options;
             var pending = await bans.ListFailuresAsync(ctx.RequestAborted);
             return Results.Json(pending.Select(p => new FailureDocument(p.Address, AttackSourceLabel.Of(p.Source), p.Failures,
-                options.MaxRetry, (long)options.FindTime.TotalSeconds, p.LastFailureAt)).ToList());
+                options.MaxRetry, (long)options.FindTime.TotalSeconds, p.LastFailureAt)).ToList(), AgentJsonContext.Default.ListFailureDocument);
         });
         endpoints.MapDelete("/api/bans/{address}", async (string address, HttpContext ctx) =>
         {

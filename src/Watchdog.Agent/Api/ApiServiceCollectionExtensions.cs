@@ -13,7 +13,8 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Adds <see cref="IStatusExtras"/>: bans, recent actions, failure causes, dry-run and SIP evidence in <c>/api/status</c>.</summary>
     public static IServiceCollection AddWatchdogApi(this IServiceCollection services, ActuatorOptions actuators)
     {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Generated serializers first (enums as names come with them); what follows in the chain is never needed.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AgentJsonContext.Default));
         services.AddSingleton<IStatusExtras>(sp => new AgentStatusExtras(sp.GetRequiredService<ActionLog>(), sp.GetRequiredService<RegistrationCauses>(),
             actuators, sp.GetService<BanManager>(), sp.GetService<SipEvidenceRecorder>(), sp.GetService<Fleet.FleetStatusReader>(),
             sp.GetService<MaintenanceMode>(), sp.GetService<Watchdog.Ami.AmiClient>()));

@@ -34,13 +34,13 @@ public static class MaintenanceEndpoints
             }
             var state = mode.On(duration, request?.Reason);
             alerts.Check();
-            return Results.Json(state);
+            return Results.Json(state, AgentJsonContext.Default.MaintenanceState);
         });
         endpoints.MapDelete("/api/maintenance", () =>
         {
             mode.Off();
             alerts.Check();
-            return Results.Json(mode.Current);
+            return Results.Json(mode.Current, AgentJsonContext.Default.MaintenanceState);
         });
         return endpoints;
     }

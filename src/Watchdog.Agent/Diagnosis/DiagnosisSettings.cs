@@ -11,31 +11,31 @@ namespace Watchdog.Agent.Diagnosis;
 public sealed record DiagnosisSettings
 {
     /// <summary>Where the Asterisk configuration and ufw are, and what the doctor expects.</summary>
-    public DoctorOptions Doctor { get; init; } = new();
+    public DoctorOptions Doctor { get; set; } = new();
 
     /// <summary>SIP DNS records to check; null or no domains means off.</summary>
-    public SipDnsOptions? Dns { get; init; }
+    public SipDnsOptions? Dns { get; set; }
 
     /// <summary>How often the DNS check runs in the agent.</summary>
-    public TimeSpan DnsInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan DnsInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>TLS endpoints to check; null or no targets means off.</summary>
-    public TlsCheckOptions? Tls { get; init; }
+    public TlsCheckOptions? Tls { get; set; }
 
     /// <summary>How often the TLS check runs in the agent.</summary>
-    public TimeSpan TlsInterval { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan TlsInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Asterisk process health (memory growth, descriptors); null means off.</summary>
-    public ProcessHealthOptions? Process { get; init; }
+    public ProcessHealthOptions? Process { get; set; }
 
     /// <summary>How often the process is probed.</summary>
-    public TimeSpan ProcessInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ProcessInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Trunk diagnoses read from Asterisk's messages log.</summary>
-    public TrunkDiagnosisOptions Trunks { get; init; } = new();
+    public TrunkDiagnosisOptions Trunks { get; set; } = new();
 
     /// <summary>SIP traces captured when a trunk fails.</summary>
-    public EvidenceOptions Evidence { get; init; } = new();
+    public EvidenceOptions Evidence { get; set; } = new();
 
     /// <summary>True when the DNS check has something to check.</summary>
     public bool DnsEnabled => Dns is { Domains.Count: > 0 };
@@ -73,13 +73,13 @@ public sealed record ProviderRanges(string Endpoint, IReadOnlyList<string> Range
 public sealed record TrunkDiagnosisOptions
 {
     /// <summary>Providers and their address ranges.</summary>
-    public IReadOnlyList<ProviderRanges> Providers { get; init; } = [];
+    public IReadOnlyList<ProviderRanges> Providers { get; set; } = [];
 
     /// <summary>At most one unmatched-request alert per source address within this time.</summary>
-    public TimeSpan UnmatchedAlertInterval { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan UnmatchedAlertInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How often an RTP timeout may trigger a no-audio review of the configuration and firewall.</summary>
-    public TimeSpan NoAudioCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan NoAudioCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Every problem (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
@@ -103,19 +103,19 @@ public sealed record TrunkDiagnosisOptions
 public sealed record EvidenceOptions
 {
     /// <summary>Whether failures switch the pjsip logger on at all (it needs Healing.AsteriskLogPath).</summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
 
     /// <summary>How long the pjsip logger stays on.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most one capture per trunk within this time.</summary>
-    public TimeSpan MinInterval { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Lines kept in an excerpt.</summary>
-    public int MaxLines { get; init; } = 40;
+    public int MaxLines { get; set; } = 40;
 
     /// <summary>Characters kept in an excerpt.</summary>
-    public int MaxChars { get; init; } = 4096;
+    public int MaxChars { get; set; } = 4096;
 
     /// <summary>Every problem (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -41,8 +41,6 @@ public sealed record DoctorFinding(string Id, FindingSeverity Severity, string S
 /// <summary>Every finding of one doctor run, with the exit code a command line should return.</summary>
 public sealed record DoctorReport(IReadOnlyList<DoctorFinding> Findings)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>The worst severity among the findings (<see cref="FindingSeverity.Ok"/> when there are none).</summary>
     public FindingSeverity Worst => Findings.Count == 0 ? FindingSeverity.Ok : Findings.Max(f => f.Severity);
 
@@ -55,5 +53,10 @@ public sealed record DoctorReport(IReadOnlyList<DoctorFinding> Findings)
     };
 
     /// <summary>The report as indented JSON (camelCase, severities as names).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, DoctorJsonContext.Default.DoctorReport);
 }
+
+/// <summary>The report's JSON, generated (no reflection: works trimmed and under Native AOT).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(DoctorReport))]
+internal sealed partial class DoctorJsonContext : JsonSerializerContext;

@@ -4,36 +4,36 @@ namespace Watchdog.Agent.Doctor;
 public sealed record DoctorOptions
 {
     /// <summary>Directory holding pjsip.conf, manager.conf and rtp.conf.</summary>
-    public string ConfigDirectory { get; init; } = "/etc/asterisk";
+    public string ConfigDirectory { get; set; } = "/etc/asterisk";
 
     /// <summary>Path of the ufw executable; <c>ufw status verbose</c> is run through <see cref="Actuators.IProcessRunner"/>.</summary>
-    public string UfwPath { get; init; } = "/usr/sbin/ufw";
+    public string UfwPath { get; set; } = "/usr/sbin/ufw";
 
     /// <summary>How long <c>ufw status</c> may take.</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The manager.conf user the agent logs in as.</summary>
-    public string ManagerUser { get; init; } = "watchdog";
+    public string ManagerUser { get; set; } = "watchdog";
 
     /// <summary>
     /// Endpoints to audit as trunks in addition to those found automatically (referenced by a registration or an identify).
     /// </summary>
-    public IReadOnlyList<string> TrunkEndpoints { get; init; } = [];
+    public IReadOnlyList<string> TrunkEndpoints { get; set; } = [];
 
     /// <summary>Seconds suggested for <c>rtp_timeout</c> in fixes.</summary>
-    public int SuggestedRtpTimeoutSeconds { get; init; } = 30;
+    public int SuggestedRtpTimeoutSeconds { get; set; } = 30;
 
     /// <summary>SSH port that must stay open in the firewall.</summary>
-    public int SshPort { get; init; } = 22;
+    public int SshPort { get; set; } = 22;
 
     /// <summary>SIP port for the trunk provider (udp and tcp).</summary>
-    public int SipPort { get; init; } = 5060;
+    public int SipPort { get; set; } = 5060;
 
     /// <summary>SIP over TLS port for the voice-AI service (tcp).</summary>
-    public int SipTlsPort { get; init; } = 5061;
+    public int SipTlsPort { get; set; } = 5061;
 
     /// <summary>Whether the ufw checks run at all (off on hosts without ufw).</summary>
-    public bool CheckFirewall { get; init; } = true;
+    public bool CheckFirewall { get; set; } = true;
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -5,70 +5,70 @@ namespace Watchdog.Agent.Healing;
 public sealed record HealingOptions
 {
     /// <summary>Heal at all (detection, metrics and alerts run either way).</summary>
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
 
     /// <summary>How often the healers look at the state.</summary>
-    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a registration may be down before the ladder starts (skipped when Asterisk gave up on it).</summary>
-    public TimeSpan RegistrationGrace { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RegistrationGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>After a re-register, how long to wait for the registration to come back before escalating.</summary>
-    public TimeSpan ReregisterWait { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ReregisterWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After a res_pjsip reload, how long to wait before escalating.</summary>
-    public TimeSpan ReloadWait { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ReloadWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>After a restart, how long to wait before declaring the ladder exhausted.</summary>
-    public TimeSpan RestartWait { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan RestartWait { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>An exhausted ladder starts over after this long (still within the hourly cap).</summary>
-    public TimeSpan LadderResetAfter { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan LadderResetAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Most actions of any kind in a sliding hour; past it the agent only alerts.</summary>
-    public int MaxActionsPerHour { get; init; } = 6;
+    public int MaxActionsPerHour { get; set; } = 6;
 
     /// <summary>Least time between two re-registers.</summary>
-    public TimeSpan ReregisterCooldown { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReregisterCooldown { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Least time between two res_pjsip reloads.</summary>
-    public TimeSpan ReloadCooldown { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ReloadCooldown { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Least time between two restarts of Asterisk.</summary>
-    public TimeSpan RestartCooldown { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan RestartCooldown { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>A restart waits for active calls to end, but not longer than this.</summary>
-    public TimeSpan RestartCallsDeadline { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RestartCallsDeadline { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>This many RTP timeouts on one endpoint within <see cref="RtpTimeoutWindow"/> is a spike.</summary>
-    public int RtpTimeoutThreshold { get; init; } = 3;
+    public int RtpTimeoutThreshold { get; set; } = 3;
 
     /// <summary>The window RTP timeouts are counted in.</summary>
-    public TimeSpan RtpTimeoutWindow { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan RtpTimeoutWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Reload res_pjsip once on an RTP-timeout spike (then only alert until the window clears).</summary>
-    public bool ReloadOnRtpSpike { get; init; } = true;
+    public bool ReloadOnRtpSpike { get; set; } = true;
 
     /// <summary>AMI unusable (down, or pings unanswered) for this long while the service is up means Asterisk is hung.</summary>
-    public TimeSpan HungThreshold { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan HungThreshold { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>AMI down this long makes the agent ask systemd about Asterisk's unit (failed: reset and start; inactive: alert).</summary>
-    public TimeSpan ServiceCheckAfter { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ServiceCheckAfter { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Timeout of the second opinion on a hang (<c>asterisk -rx "core show uptime"</c> on the control socket).</summary>
-    public TimeSpan ConsoleProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConsoleProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Path of the asterisk binary for the second opinion; null or empty: no second opinion.</summary>
-    public string? AsteriskPath { get; init; } = "/usr/sbin/asterisk";
+    public string? AsteriskPath { get; set; } = "/usr/sbin/asterisk";
 
     /// <summary>Quartz cron expression for a scheduled graceful restart (e.g. <c>0 30 4 ? * SUN</c>); null or empty: off.</summary>
-    public string? RestartSchedule { get; init; }
+    public string? RestartSchedule { get; set; }
 
     /// <summary>Asterisk's messages log, where registration failure causes and RTP timeouts are read; null: not tailed.</summary>
-    public string? AsteriskLogPath { get; init; } = "/var/log/asterisk/messages";
+    public string? AsteriskLogPath { get; set; } = "/var/log/asterisk/messages";
 
     /// <summary>The service manager and Asterisk's unit.</summary>
-    public ServiceManagerOptions Service { get; init; } = new();
+    public ServiceManagerOptions Service { get; set; } = new();
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

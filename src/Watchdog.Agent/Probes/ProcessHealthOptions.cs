@@ -4,28 +4,28 @@ namespace Watchdog.Agent.Probes;
 public sealed record ProcessHealthOptions
 {
     /// <summary>Root of the proc file system (tests write a fake tree and point here).</summary>
-    public string ProcRoot { get; init; } = "/proc";
+    public string ProcRoot { get; set; } = "/proc";
 
     /// <summary>Asterisk's pid file, used when no pid provider is given.</summary>
-    public string PidFile { get; init; } = "/var/run/asterisk/asterisk.pid";
+    public string PidFile { get; set; } = "/var/run/asterisk/asterisk.pid";
 
     /// <summary>Clock ticks per second of /proc/&lt;pid&gt;/stat times (USER_HZ; 100 on every mainstream Linux).</summary>
-    public int ClockTicksPerSecond { get; init; } = 100;
+    public int ClockTicksPerSecond { get; set; } = 100;
 
     /// <summary>Samples kept for the memory-growth regression.</summary>
-    public int LeakWindowSamples { get; init; } = 60;
+    public int LeakWindowSamples { get; set; } = 60;
 
     /// <summary>Fewest samples before growth is judged.</summary>
-    public int LeakMinimumSamples { get; init; } = 10;
+    public int LeakMinimumSamples { get; set; } = 10;
 
     /// <summary>Resident-memory growth (bytes per hour, least-squares slope over the window) that counts as a leak.</summary>
-    public double LeakSlopeBytesPerHour { get; init; } = 50 * 1024 * 1024;
+    public double LeakSlopeBytesPerHour { get; set; } = 50 * 1024 * 1024;
 
     /// <summary>How well a straight line must fit (R², 0..1) so spikes are not called leaks.</summary>
-    public double LeakMinimumFit { get; init; } = 0.8;
+    public double LeakMinimumFit { get; set; } = 0.8;
 
     /// <summary>Share of the open-files soft limit above which descriptors are "near the limit".</summary>
-    public double FdWarningRatio { get; init; } = 0.8;
+    public double FdWarningRatio { get; set; } = 0.8;
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

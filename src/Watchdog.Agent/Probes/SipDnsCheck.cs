@@ -94,7 +94,7 @@ public sealed class SipDnsCheck
     private static async Task<List<(SipDnsRecord, Verdict)>> CheckDomainAsync(DnsAsker asker, SipDomain domain, CancellationToken cancellationToken)
     {
         var name = domain.Name.TrimEnd('.');
-        var pbx = new Pbx(domain.Addresses, domain.HasGlobalIPv6);
+        var pbx = new Pbx(domain.Addresses(), domain.HasGlobalIPv6);
         var wanted = Services
             .Select(s => (s.Record, s.Service, SrvName: $"{s.Prefix}.{name}", Port: PortOf(domain, s.Record)))
             .ToList();

@@ -13,10 +13,10 @@ namespace Watchdog.Agent.Probes;
 public sealed record SipDomain(
     string Name, IReadOnlyList<string> ExpectedAddresses, int? UdpPort = 5060, int? TcpPort = 5060, int? TlsPort = 5061, bool RequireNaptr = true)
 {
-    internal IReadOnlyList<IPAddress> Addresses => ExpectedAddresses.Select(IPAddress.Parse).ToList();
+    internal IReadOnlyList<IPAddress> Addresses() => ExpectedAddresses.Select(IPAddress.Parse).ToList();
 
     /// <summary>Whether the PBX is reachable over IPv6 as far as DNS is concerned: an expected address is a global IPv6 one.</summary>
-    internal bool HasGlobalIPv6 => Addresses.Any(Sources.AddressScope.IsGlobalIPv6);
+    internal bool HasGlobalIPv6 => Addresses().Any(Sources.AddressScope.IsGlobalIPv6);
 }
 
 /// <summary>Settings of <see cref="SipDnsCheck"/>.</summary>
@@ -29,19 +29,19 @@ public sealed record SipDnsOptions
     /// DNS server to ask, as <c>IP:port</c> (port 53 when left out). Empty (the default): the system's nameservers, read from
     /// <see cref="ResolvConfPath"/> at every run — what this host's own resolver, and Asterisk on it, use.
     /// </summary>
-    public string? Server { get; init; }
+    public string? Server { get; set; }
 
     /// <summary>The resolv.conf read when <see cref="Server"/> is empty.</summary>
-    public string ResolvConfPath { get; init; } = ResolvConf.DefaultPath;
+    public string ResolvConfPath { get; set; } = ResolvConf.DefaultPath;
 
     /// <summary>Domains to check.</summary>
-    public IReadOnlyList<SipDomain> Domains { get; init; } = [];
+    public IReadOnlyList<SipDomain> Domains { get; set; } = [];
 
     /// <summary>Time allowed per query.</summary>
-    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Retries per query after a timeout.</summary>
-    public int Retries { get; init; } = 1;
+    public int Retries { get; set; } = 1;
 
     /// <summary>Whether <see cref="Server"/> is set (it then wins over resolv.conf).</summary>
     public bool HasExplicitServer => !string.IsNullOrWhiteSpace(Server);

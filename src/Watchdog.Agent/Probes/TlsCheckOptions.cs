@@ -20,18 +20,18 @@ public sealed partial record TlsCheckOptions
     public const int MaxTargets = 32;
 
     /// <summary>Endpoints to check.</summary>
-    public IReadOnlyList<TlsTarget> Targets { get; init; } = [];
+    public IReadOnlyList<TlsTarget> Targets { get; set; } = [];
 
     /// <summary>A certificate expiring in fewer days than this is reported.</summary>
-    public int WarningDays { get; init; } = 21;
+    public int WarningDays { get; set; } = 21;
 
     /// <summary>Connect plus handshake must finish within this.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// PEM files with the only roots to trust (a private CA, or tests); empty means the system trust store.
     /// </summary>
-    public IReadOnlyList<string> TrustAnchorFiles { get; init; } = [];
+    public IReadOnlyList<string> TrustAnchorFiles { get; set; } = [];
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -4,37 +4,37 @@ namespace Watchdog.Agent.Security;
 public sealed record BanOptions
 {
     /// <summary>Failures of one address within <see cref="FindTime"/> that trigger a ban.</summary>
-    public int MaxRetry { get; init; } = 5;
+    public int MaxRetry { get; set; } = 5;
 
     /// <summary>The sliding window for <see cref="MaxRetry"/>.</summary>
-    public TimeSpan FindTime { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan FindTime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>First ban length.</summary>
-    public TimeSpan BanTime { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan BanTime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Each further ban of a repeat offender lasts this many times longer…</summary>
-    public double RepeatFactor { get; init; } = 2.0;
+    public double RepeatFactor { get; set; } = 2.0;
 
     /// <summary>…up to this.</summary>
-    public TimeSpan MaxBanTime { get; init; } = TimeSpan.FromDays(7);
+    public TimeSpan MaxBanTime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>An address's earlier bans count for growth if the last one started within this period.</summary>
-    public TimeSpan RepeatOffenderMemory { get; init; } = TimeSpan.FromDays(30);
+    public TimeSpan RepeatOffenderMemory { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Failures per minute, all sources and addresses together, above which a spike alert is raised.</summary>
-    public int SpikeFailuresPerMinute { get; init; } = 120;
+    public int SpikeFailuresPerMinute { get; set; } = 120;
 
     /// <summary>At most one spike alert per this period.</summary>
-    public TimeSpan SpikeAlertCooldown { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan SpikeAlertCooldown { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>JSON file holding active bans and offence history.</summary>
-    public string StatePath { get; init; } = "/var/lib/watchdog/bans.json";
+    public string StatePath { get; set; } = "/var/lib/watchdog/bans.json";
 
     /// <summary>Most addresses with failures (but no ban yet) kept in memory.</summary>
-    public int MaxTrackedAddresses { get; init; } = 100_000;
+    public int MaxTrackedAddresses { get; set; } = 100_000;
 
     /// <summary>How often expired bans are lifted by <see cref="BanManager.RunExpiryLoopAsync"/>.</summary>
-    public TimeSpan ExpiryCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

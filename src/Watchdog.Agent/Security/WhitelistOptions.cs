@@ -6,10 +6,10 @@ namespace Watchdog.Agent.Security;
 public sealed record WhitelistOptions
 {
     /// <summary>CIDR ranges (IPv4 or IPv6), e.g. the SIP provider's 81.88.86.0/24 and 81.88.88.0/24. Loopback is always included.</summary>
-    public IReadOnlyList<string> Networks { get; init; } = ["81.88.86.0/24", "81.88.88.0/24"];
+    public IReadOnlyList<string> Networks { get; set; } = ["81.88.86.0/24", "81.88.88.0/24"];
 
     /// <summary>Also never ban the addresses of this host's own interfaces.</summary>
-    public bool IncludeHostAddresses { get; init; } = true;
+    public bool IncludeHostAddresses { get; set; } = true;
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -4,13 +4,13 @@ namespace Watchdog.Agent.Sources;
 public sealed record JournalSshOptions
 {
     /// <summary>Path of journalctl (tests point it at a stand-in that prints JSON lines).</summary>
-    public string JournalctlPath { get; init; } = "/usr/bin/journalctl";
+    public string JournalctlPath { get; set; } = "/usr/bin/journalctl";
 
     /// <summary>Units to follow (Debian/Ubuntu call it ssh.service, others sshd.service).</summary>
-    public IReadOnlyList<string> Units { get; init; } = ["ssh.service", "sshd.service"];
+    public IReadOnlyList<string> Units { get; set; } = ["ssh.service", "sshd.service"];
 
     /// <summary>Wait before restarting journalctl after it exits.</summary>
-    public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Every problem with these settings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Watchdog.Cli;
 
@@ -10,9 +10,6 @@ internal sealed class AgentClient : IDisposable
 {
     /// <summary>Where the agent listens unless told otherwise (the default <c>Api:ListenUrl</c>).</summary>
     public const string DefaultUrl = "http://127.0.0.1:9105";
-
-    /// <summary>Web defaults (camelCase) and enums as names or numbers, whichever the agent sends.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly HttpClient _http;
 
@@ -62,9 +59,9 @@ internal sealed class AgentClient : IDisposable
     }
 
     /// <summary><c>method path</c> with a JSON body; the answer's text (empty for 204).</summary>
-    public async Task<string> SendJsonAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    public async Task<string> SendJsonAsync<T>(HttpMethod method, string path, T? body, JsonTypeInfo<T> type, CancellationToken ct) where T : class
     {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, type) };
         using var response = await SendAsync(request, ct);
         await EnsureSuccessAsync(response, ct);
         return await response.Content.ReadAsStringAsync(ct);
@@ -72,7 +69,7 @@ internal sealed class AgentClient : IDisposable
 
     /// <summary><c>POST /api/bans</c>: the agent's answer as it is (a result name, or an object with the real <c>until</c>).</summary>
     public Task<string> BanAsync(IPAddress address, TimeSpan? duration, bool fleet, CancellationToken ct) =>
-        SendJsonAsync(HttpMethod.Post, "api/bans", new { address = address.ToString(), durationSeconds = duration?.TotalSeconds, fleet }, ct);
+        SendJsonAsync(HttpMethod.Post, "api/bans", new BanBody(address.ToString(), duration?.TotalSeconds, fleet), CliJsonContext.Default.BanBody, ct);
 
     /// <summary><c>DELETE /api/bans/{ip}</c>: false when the address was not banned.</summary>
     public async Task<bool> UnbanAsync(IPAddress address, CancellationToken ct)

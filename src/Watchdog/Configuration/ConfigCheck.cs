@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -140,16 +139,34 @@ public static partial class ConfigCheck
             : t == typeof(int) || t == typeof(long) || t == typeof(short) ? "a whole number"
             : t == typeof(double) || t == typeof(float) || t == typeof(decimal) ? "a number"
             : "a " + t.Name;
-        if (t == typeof(string)) return true;
-        try
+        return t == typeof(string) || Parses(value, t);
+    }
+
+    // What the generated binder parses each scalar with (invariant culture), so a value passes here exactly when it binds.
+    private static bool Parses(string value, Type t)
+    {
+        const NumberStyles Integer = NumberStyles.Integer;
+        const NumberStyles Float = NumberStyles.Float;
+        var c = CultureInfo.InvariantCulture;
+        return t switch
         {
-            return TypeDescriptor.GetConverter(t).ConvertFromInvariantString(value) is not null;
-        }
-        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException or OverflowException
-            || e.InnerException is FormatException or OverflowException)
-        {
-            return false;
-        }
+            _ when t == typeof(bool) => bool.TryParse(value, out _),
+            _ when t == typeof(int) => int.TryParse(value, Integer, c, out _),
+            _ when t == typeof(long) => long.TryParse(value, Integer, c, out _),
+            _ when t == typeof(short) => short.TryParse(value, Integer, c, out _),
+            _ when t == typeof(byte) => byte.TryParse(value, Integer, c, out _),
+            _ when t == typeof(uint) => uint.TryParse(value, Integer, c, out _),
+            _ when t == typeof(ulong) => ulong.TryParse(value, Integer, c, out _),
+            _ when t == typeof(ushort) => ushort.TryParse(value, Integer, c, out _),
+            _ when t == typeof(double) => double.TryParse(value, Float, c, out _),
+            _ when t == typeof(float) => float.TryParse(value, Float, c, out _),
+            _ when t == typeof(decimal) => decimal.TryParse(value, Float, c, out _),
+            _ when t == typeof(Guid) => Guid.TryParse(value, out _),
+            _ when t == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, c, DateTimeStyles.None, out _),
+            _ when t == typeof(DateTime) => DateTime.TryParse(value, c, DateTimeStyles.None, out _),
+            _ when t == typeof(Uri) => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _),
+            _ => true,
+        };
     }
 
     /// <summary>"Ami.Port must …" → "Ami:Port must …": the options' own messages, in the one key notation.</summary>

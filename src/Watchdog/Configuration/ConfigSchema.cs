@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Watchdog.Agent;
 
@@ -75,9 +76,10 @@ public sealed class ConfigSchema
     }
 
     /// <summary>One key: a leaf of <see cref="Type"/>, an object with <see cref="Children"/>, a list of <see cref="Element"/>, or an open map.</summary>
-    public sealed class Node(Type type)
+    public sealed class Node([DynamicallyAccessedMembers(Node.Reflected)] Type type)
     {
         /// <summary>The CLR type bound at this key (the element type for lists).</summary>
+        [DynamicallyAccessedMembers(Reflected)]
         public Type Type { get; } = type;
 
         /// <summary>Named children of an object (case-insensitive, as the binder is).</summary>
@@ -95,7 +97,16 @@ public sealed class ConfigSchema
         /// <summary>The default of this property in a fresh options object, as text; null when it has none.</summary>
         public string? DefaultText { get; private set; }
 
-        internal static Node For(Type type, HashSet<Type>? seen = null)
+        /// <summary>What reflection reads of an options type: its properties, its defaults and whether it is a list or map.</summary>
+        internal const DynamicallyAccessedMemberTypes Reflected =
+            DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.Interfaces;
+
+        // The property and element types reached from AgentSettings cannot carry the annotation. They are the
+        // options records of Watchdog.Agent and Watchdog.Ami, which a trimmed or Native AOT publish keeps whole
+        // (TrimmerRootAssembly in Watchdog.csproj), and framework scalars and collections that are used anyway.
+        [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Options assemblies are rooted (Watchdog.csproj).")]
+        [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options assemblies are rooted (Watchdog.csproj).")]
+        internal static Node For([DynamicallyAccessedMembers(Reflected)] Type type, HashSet<Type>? seen = null)
         {
             var node = new Node(type);
             if (IsScalar(type)) return node;
@@ -150,13 +161,13 @@ public sealed class ConfigSchema
                 || t == typeof(DateTime) || t == typeof(Uri) || t == typeof(Guid);
         }
 
-        private static Type? Enumerable(Type t)
+        private static Type? Enumerable([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces)] Type t)
         {
             if (t.IsArray) return t.GetElementType();
             return t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
         }
 
-        private static Type? Dictionary(Type t) =>
+        private static Type? Dictionary([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces)] Type t) =>
             t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() is var g
                 && (g == typeof(IDictionary<,>) || g == typeof(IReadOnlyDictionary<,>)))?.GetGenericArguments()[1];
     }

@@ -23,6 +23,7 @@ internal static class CostBenchmark
         var seconds = 20;
         var warmup = 30;
         var idle = false;
+        string? agent = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,14 +32,17 @@ internal static class CostBenchmark
                 case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s) && s > 0: seconds = s; i++; break;
                 case "--warmup" when i + 1 < args.Length && int.TryParse(args[i + 1], out var w) && w >= 0: warmup = w; i++; break;
                 case "--idle": idle = true; break;
-                default: throw new ArgumentException($"cost: unexpected argument '{args[i]}' (usage: cost [--rate N] [--seconds S] [--warmup S] [--idle])");
+                case "--agent" when i + 1 < args.Length: agent = args[i + 1]; i++; break;
+                default: throw new ArgumentException($"cost: unexpected argument '{args[i]}' (usage: cost [--rate N] [--seconds S] [--warmup S] [--idle] [--agent PATH])");
             }
         }
         if (idle) rate = 0;
+        // Under the unit's DOTNET_* settings, which an external agent inherits too.
         if (UnitEnvironment.RelaunchIfNeeded(args) is { } relaunched)
         {
             return await relaunched;
         }
+        if (agent is not null) return await ExternalAgentCost.RunAsync(agent, rate, seconds, warmup, idle);
 
         var work = Directory.CreateTempSubdirectory("watchdog-cost-");
         Process? child = null;
@@ -126,7 +130,7 @@ internal static class CostBenchmark
 
     private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
 
-    private static Process StartSimulator(int rate)
+    internal static Process StartSimulator(int rate)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         // Under `dotnet run` the process is the apphost; under `dotnet x.dll` it is dotnet and needs the dll.
@@ -140,7 +144,7 @@ internal static class CostBenchmark
         return Process.Start(info) ?? throw new InvalidOperationException("cost: cannot start the simulator");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -148,7 +152,7 @@ internal static class CostBenchmark
     }
 
     /// <summary>The sum of <c>watchdog_ami_events_total</c>: how many events the agent took in.</summary>
-    private static async Task<long> EventsReceivedAsync(string url)
+    internal static async Task<long> EventsReceivedAsync(string url)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var text = await http.GetStringAsync("/metrics");
