@@ -61,6 +61,12 @@ internal static class RunCommand
             StartupLine.Log(log, StartupLine.Text(facts, settings));
             foreach (var w in warnings) StartupLine.Warn(log, w);
             await app.WaitForShutdownAsync(ct);
+            // The host stops when a background part fails: that is not a clean exit, and systemd must restart us.
+            if (app.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+            {
+                context.Fail($"the agent stopped because {failed.GetType().Name} failed: {Describe(failed.ExecuteTask!.Exception!.GetBaseException())}");
+                return ExitCodes.Degraded;
+            }
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -63,18 +63,26 @@ public sealed class RedisFleetBroker : IFleetBroker
             ConfigurationChannel = "",
             TieBreaker = "",
         };
+        ConnectionMultiplexer? redis = null;
         try
         {
-            _redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            redis = await ConnectionMultiplexer.ConnectAsync(config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Unreachable at start: the client returns unconnected (AbortOnConnectFail=false) and the subscription
+            // fails. That is a failed connect like any other, retried by the caller, never an exception that ends it.
+            await redis.GetSubscriber().SubscribeAsync(_wake, (_, _) => Wake?.Invoke()).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
+            if (redis is not null)
+            {
+                await redis.DisposeAsync().ConfigureAwait(false);
+            }
             throw new FleetBrokerException($"cannot connect to {Description}: {Redact(e.Message)}", e);
         }
 
-        _redis.ConnectionFailed += (_, e) => Failed?.Invoke($"{e.FailureType}: {Redact(e.Exception?.Message ?? "")}");
-        _redis.ConnectionRestored += (_, _) => Wake?.Invoke();
-        await _redis.GetSubscriber().SubscribeAsync(_wake, (_, _) => Wake?.Invoke()).ConfigureAwait(false);
+        redis.ConnectionFailed += (_, e) => Failed?.Invoke($"{e.FailureType}: {Redact(e.Exception?.Message ?? "")}");
+        redis.ConnectionRestored += (_, _) => Wake?.Invoke();
+        _redis = redis;
     }
 
     /// <inheritdoc />

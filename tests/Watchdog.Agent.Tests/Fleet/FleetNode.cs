@@ -65,6 +65,10 @@ internal sealed class FleetNode : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The fleet service's run; completes only when the node stops.</summary>
+    public Task? Running => _service.ExecuteTask;
+
     public BanManager Bans { get; }
     public TimedFirewall Firewall { get; }
     public FleetMetrics Metrics { get; }

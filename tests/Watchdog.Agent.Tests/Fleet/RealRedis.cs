@@ -42,11 +42,11 @@ internal sealed class RealRedis : IAsyncDisposable
             .FirstOrDefault(File.Exists);
 
     /// <summary>Writes the config and starts the server; returns once it accepts connections.</summary>
-    public static async Task<RealRedis> StartAsync(string binary, string keyPrefix = "watchdog:fleet")
+    public static async Task<RealRedis> StartAsync(string binary, string keyPrefix = "watchdog:fleet", int? port = null, string? password = null)
     {
         var dir = Directory.CreateTempSubdirectory("watchdog-redis-");
-        var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var redis = new RealRedis(binary, dir, FreeLoopbackPort(), password);
+        password ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var redis = new RealRedis(binary, dir, port ?? FreeLoopbackPort(), password);
         // The fleet's ACL user: its own keys and channel only, no admin or dangerous commands; the default user is off.
         File.WriteAllText(Path.Combine(dir.FullName, "redis.conf"), $"""
             bind 127.0.0.1
