@@ -29,8 +29,10 @@ internal sealed partial class AmiConnection
                 _socket.SendTimeout = (int)Math.Min(int.MaxValue, sendTimeout.TotalMilliseconds);
                 _readBatchWindow = readBatchWindow;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e)
             {
+                // Refused, unreachable, no such host, or abandoned (the socket closed under us). Nothing may escape a
+                // thread of our own: that would end the process.
                 _connected.TrySetException(e);
                 _readLoopDone.TrySetResult();
                 return;
@@ -137,6 +139,11 @@ internal sealed partial class AmiConnection
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             Break(_shutdownAnnounced ? AmiDisconnectReason.ServerShutdown : AmiDisconnectReason.SocketError, $"Reading from AMI failed: {e.Message}", e);
+        }
+        catch (Exception e)
+        {
+            // A fault of ours while framing or routing: the session ends (and is opened again), the process does not.
+            Break(AmiDisconnectReason.SocketError, $"Reading from AMI failed: {e.GetType().Name}: {e.Message}", e);
         }
         finally
         {

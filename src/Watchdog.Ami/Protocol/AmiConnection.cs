@@ -96,7 +96,8 @@ internal sealed partial class AmiConnection : IAsyncDisposable
                     AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.", e),
                 SocketException socketError => new AmiConnectionException(AmiDisconnectReason.ConnectFailed,
                     $"TCP connect to {options.Host}:{options.Port} failed: {socketError.SocketErrorCode}.", e),
-                _ => null,
+                OperationCanceledException => null,
+                _ => new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} failed: {e.Message}", e),
             };
             await connection.DisposeAsync().ConfigureAwait(false);
             if (error is null)
