@@ -88,17 +88,18 @@ internal sealed partial class AmiConnection : IAsyncDisposable
         }
         catch (Exception e)
         {
-            var error = e switch
+            // Our own wait or the kernel's SO_SNDTIMEO (EINPROGRESS/EAGAIN from a blocking connect): both are a time-out.
+            var detail = e switch
             {
-                TimeoutException => new AmiConnectionException(AmiDisconnectReason.ConnectFailed,
-                    $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s."),
-                SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock or SocketError.InProgress } => new AmiConnectionException(
-                    AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.", e),
-                SocketException socketError => new AmiConnectionException(AmiDisconnectReason.ConnectFailed,
-                    $"TCP connect to {options.Host}:{options.Port} failed: {socketError.SocketErrorCode}.", e),
+                TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock or SocketError.InProgress } =>
+                    $"timed out after {options.ConnectTimeout.TotalSeconds:0.#} s.",
+                SocketException socketError => $"failed: {socketError.SocketErrorCode}.",
                 OperationCanceledException => null,
-                _ => new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} failed: {e.Message}", e),
+                _ => $"failed: {e.Message}",
             };
+            var error = detail is null
+                ? null
+                : new AmiConnectionException(AmiDisconnectReason.ConnectFailed, $"TCP connect to {options.Host}:{options.Port} {detail}", e is TimeoutException ? null : e);
             await connection.DisposeAsync().ConfigureAwait(false);
             if (error is null)
             {

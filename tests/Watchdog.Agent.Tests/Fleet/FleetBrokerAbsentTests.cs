@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Watchdog.Agent.Security;
+using Watchdog.Agent.Tests.Cli;
 
 namespace Watchdog.Agent.Tests.Fleet;
 
@@ -12,7 +12,7 @@ public sealed class FleetBrokerAbsentTests
     {
         var dir = Directory.CreateTempSubdirectory("watchdog-fleet-absent-");
         var key = FleetNode.WriteKey(dir.FullName);
-        var port = FreePort();
+        var port = CliRun.FreePort();
         var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         await using var node = await FleetNode.StartAsync("pbx-a", $"redis://127.0.0.1:{port}", password, key);
         try
@@ -40,12 +40,5 @@ public sealed class FleetBrokerAbsentTests
         {
             dir.Delete(recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -132,16 +132,24 @@ internal static class CostBenchmark
 
     internal static Process StartSimulator(int rate)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        // Under `dotnet run` the process is the apphost; under `dotnet x.dll` it is dotnet and needs the dll.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(CostBenchmark).Assembly.Location);
-        }
+        var info = SelfStartInfo();
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
         info.ArgumentList.Add("cost-sim");
         info.ArgumentList.Add("--rate");
         info.ArgumentList.Add(rate.ToString(CultureInfo.InvariantCulture));
         return Process.Start(info) ?? throw new InvalidOperationException("cost: cannot start the simulator");
+    }
+
+    /// <summary>Starts this benchmark program again: under `dotnet run` the process is the apphost; under `dotnet x.dll` it is dotnet and needs the dll.</summary>
+    internal static ProcessStartInfo SelfStartInfo()
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(CostBenchmark).Assembly.Location);
+        }
+        return info;
     }
 
     internal static int FreePort()

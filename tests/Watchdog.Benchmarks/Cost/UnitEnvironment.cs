@@ -43,11 +43,7 @@ internal static class UnitEnvironment
 
     private static async Task<int> RunAsync(IReadOnlyList<KeyValuePair<string, string>> wanted, string[] costArgs)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(UnitEnvironment).Assembly.Location);
-        }
+        var info = CostBenchmark.SelfStartInfo();
         info.ArgumentList.Add("cost");
         foreach (var arg in costArgs)
         {
