@@ -53,6 +53,29 @@ public class CausePolicyTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_403_logged_while_ami_still_says_registered_is_still_a_403_and_never_a_restart()
+    {
+        var rig = new HealingRig();
+        rig.Pbx.Registration("Registered", rig.Time.GetUtcNow());
+        await rig.After(Second);
+
+        // The captured 403 line is read before AMI's Registry event: the healer's next tick still sees the registration up.
+        rig.Causes.Record((RegistrationFailureLogged)AsteriskLogLine.Parse(SeedLayout.Forbidden403Lines()[0])!);
+        await rig.After(Second);
+        rig.Pbx.Registration("Rejected", rig.Time.GetUtcNow());
+        rig.Pbx.EveryPeerUnreachable(); // evidence against Asterisk that an unknown cause would act on
+
+        for (var t = TimeSpan.Zero; t < TimeSpan.FromMinutes(10); t += Second)
+        {
+            await rig.After(Second);
+        }
+
+        Assert.Equal(["reregister mango-registration"], rig.Asterisk.Calls);
+        Assert.Equal(0, rig.Service.Restarts);
+        Assert.Equal("403", Assert.Single(rig.Alerts.Published, a => a.Kind == AlertKind.RegistrationLost).Details["cause"]);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Sustained_403_reloads_pjsip_when_the_operator_fixed_the_file_but_did_not_reload()
     {
         var rig = new HealingRig();
