@@ -69,8 +69,7 @@ public static class DiagnosisServiceCollectionExtensions
             services.TryAddSingleton<IAsteriskCli>(sp => new AmiAsteriskCli(sp.GetRequiredService<AmiClient>(), sp.GetRequiredService<ILogger<AmiAsteriskCli>>()));
             services.AddSingleton(sp => new SipEvidenceRecorder(settings.Evidence, log, sp.GetRequiredService<IAsteriskCli>(),
                 sp.GetRequiredService<IAlertPublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipEvidenceRecorder>>()));
-            services.AddHostedService(sp => new SipEvidenceService(sp.GetRequiredService<PbxStateStore>(), sp.GetRequiredService<SipEvidenceRecorder>(),
-                settings, sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => new SipEvidenceService(sp.GetRequiredService<PbxStateStore>(), sp.GetRequiredService<SipEvidenceRecorder>(), settings));
         }
         return services;
     }

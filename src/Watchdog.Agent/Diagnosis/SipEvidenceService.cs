@@ -7,14 +7,13 @@ namespace Watchdog.Agent.Diagnosis;
 /// <summary>
 /// Watches the state for a trunk failing — a registration leaving <c>Registered</c> (or first seen <c>Rejected</c>),
 /// a trunk endpoint's contacts all becoming (or first seen) unreachable — and starts a <see cref="SipEvidenceRecorder"/> capture for it.
-/// Captures run beside the watch loop; stopping waits for them (each switches the logger off).
+/// It looks when the store signals a trunk-health change (<see cref="PbxStateStore.TrunkHealth"/>), never on a timer:
+/// an idle agent is not woken for it. Captures run beside the watch loop; stopping waits for them (each switches the logger off).
 /// </summary>
 public sealed class SipEvidenceService(
     PbxStateStore store,
     SipEvidenceRecorder recorder,
-    DiagnosisSettings settings,
-    TimeProvider time,
-    TimeSpan? pollInterval = null) : BackgroundService
+    DiagnosisSettings settings) : BackgroundService
 {
     private readonly Dictionary<string, bool> _registered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _reachable = new(StringComparer.Ordinal);
@@ -23,14 +22,14 @@ public sealed class SipEvidenceService(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(pollInterval ?? TimeSpan.FromSeconds(1), time);
         try
         {
-            do
+            while (true)
             {
+                var seen = store.TrunkHealth.Version;
                 Check(store.Current, stoppingToken);
+                await store.TrunkHealth.WaitAsync(seen, stoppingToken).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -44,6 +44,12 @@ public sealed class PbxStateStore
     /// <summary>Raised (outside the lock) when a live channel ends; feeds duration histograms.</summary>
     public event Action<CallEnded>? CallEnded;
 
+    /// <summary>
+    /// Notified when a trunk's health may have changed: a registration's status, whether an endpoint is
+    /// reachable, a new endpoint, a completed resync. Not for channels or round-trip times, which change all the time.
+    /// </summary>
+    public StateSignal TrunkHealth { get; } = new();
+
     /// <summary>The clock this store stamps changes with.</summary>
     public TimeProvider Time => _time;
 
@@ -52,6 +58,7 @@ public sealed class PbxStateStore
     {
         CallEnded? ended = null;
         var at = _time.GetUtcNow();
+        var health = false;
         lock (_gate)
         {
             var next = Reduce(_current, update, at, countTotals: true, ref ended);
@@ -60,8 +67,13 @@ public sealed class PbxStateStore
                 journal.Add((update, at));
                 if (journal.Count > JournalLimit) _journal = null;
             }
-            if (!ReferenceEquals(next, _current)) Publish(next);
+            if (!ReferenceEquals(next, _current))
+            {
+                health = TrunkHealthChanged(_current, next, update);
+                Publish(next);
+            }
         }
+        if (health) TrunkHealth.Notify();
         if (ended is { } e) CallEnded?.Invoke(e);
     }
 
@@ -150,8 +162,9 @@ public sealed class PbxStateStore
             }
             _journal = null;
             Publish(next with { LastResyncAt = at });
-            return true;
         }
+        TrunkHealth.Notify();
+        return true;
     }
 
     /// <summary>Stops journalling for a resync that failed.</summary>
@@ -162,6 +175,16 @@ public sealed class PbxStateStore
             if (ticket.Generation == _resyncGeneration) _journal = null;
         }
     }
+
+    private static bool TrunkHealthChanged(PbxSnapshot before, PbxSnapshot after, PbxUpdate update) => update switch
+    {
+        RegistrationStatusChanged => !ReferenceEquals(before.Registrations, after.Registrations),
+        ContactStatusChanged c => Reachable(before, c.Endpoint) != Reachable(after, c.Endpoint),
+        _ => false,
+    };
+
+    /// <summary>Null for an endpoint not known yet, so that a new one counts as a change.</summary>
+    private static bool? Reachable(PbxSnapshot s, string endpoint) => s.Endpoints.TryGetValue(endpoint, out var e) ? e.IsReachable : null;
 
     private void Publish(PbxSnapshot next) => Volatile.Write(ref _current, next with { Version = _current.Version + 1 });
 
