@@ -179,9 +179,14 @@ public sealed class PbxStateStore
     private static bool TrunkHealthChanged(PbxSnapshot before, PbxSnapshot after, PbxUpdate update) => update switch
     {
         RegistrationStatusChanged => !ReferenceEquals(before.Registrations, after.Registrations),
-        ContactStatusChanged c => Reachable(before, c.Endpoint) != Reachable(after, c.Endpoint),
+        // A round trip alone keeps the contact's status: two lookups, no walk over the contacts.
+        ContactStatusChanged c => ContactStatus(before, c) != ContactStatus(after, c)
+            && Reachable(before, c.Endpoint) != Reachable(after, c.Endpoint),
         _ => false,
     };
+
+    private static string? ContactStatus(PbxSnapshot s, ContactStatusChanged c) =>
+        s.Endpoints.TryGetValue(c.Endpoint, out var e) && e.Contacts.TryGetValue(c.Uri, out var contact) ? contact.Status : null;
 
     /// <summary>Null for an endpoint not known yet, so that a new one counts as a change.</summary>
     private static bool? Reachable(PbxSnapshot s, string endpoint) => s.Endpoints.TryGetValue(endpoint, out var e) ? e.IsReachable : null;
