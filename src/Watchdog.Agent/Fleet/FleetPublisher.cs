@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Security;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.Fleet;
 
@@ -64,7 +65,8 @@ public sealed class FleetPublisher : IBanObserver
     /// <summary>Publishes the queue until cancelled; a failed publish is retried after the broker is back.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var delay = _options.ReconnectInitialDelay;
+        var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, jitter: 0);
+        var failures = 0;
         while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!_queue.Reader.TryPeek(out var decision))
@@ -82,7 +84,7 @@ public sealed class FleetPublisher : IBanObserver
                 await _broker.PublishAsync(decision, _signer.Sign(decision), cancellationToken).ConfigureAwait(false);
                 _queue.Reader.TryRead(out _);
                 _metrics.Published("sent");
-                delay = _options.ReconnectInitialDelay;
+                failures = 0;
             }
             catch (FleetBrokerException e)
             {
@@ -97,8 +99,7 @@ public sealed class FleetPublisher : IBanObserver
                 {
                 }
 
-                await _retry.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
+                await _retry.WaitAsync(backoff.DelayFor(failures++), cancellationToken).ConfigureAwait(false);
             }
         }
     }

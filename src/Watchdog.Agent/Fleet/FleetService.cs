@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Security;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.Fleet;
 
@@ -20,8 +21,8 @@ public sealed class FleetService(
         try
         {
             await bans.Started.WaitAsync(stoppingToken).ConfigureAwait(false);
-            var delay = options.ReconnectInitialDelay;
-            while (true)
+            var backoff = new ReconnectBackoff(options.ReconnectInitialDelay, options.ReconnectMaxDelay, jitter: 0);
+            for (var attempt = 0; ; attempt++)
             {
                 try
                 {
@@ -31,8 +32,7 @@ public sealed class FleetService(
                 catch (FleetBrokerException e)
                 {
                     LogMessages.FleetDisconnected(logger, broker.Description, e.Message);
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.ReconnectMaxDelay.Ticks));
+                    await Task.Delay(backoff.DelayFor(attempt), time, stoppingToken).ConfigureAwait(false);
                 }
             }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Watchdog.Agent.Alerting;
 using Watchdog.Agent.Actuators;
+using Watchdog.Ami;
 
 namespace Watchdog.Agent.Healing;
 
@@ -34,7 +35,8 @@ public sealed class AsteriskServiceMonitor(
     private string? _alertedState;
     private DateTimeOffset? _startedForOutage;
     private DateTimeOffset _nextLookAt;
-    private TimeSpan _lookInterval;
+    private readonly ReconnectBackoff _looks = new(options.TickInterval, MaxLookInterval, jitter: 0);
+    private int _unchangedLooks;
 
     /// <summary>The unit state last read while AMI was down (null while AMI is up).</summary>
     public string? LastState { get; private set; }
@@ -62,10 +64,8 @@ public sealed class AsteriskServiceMonitor(
         }
 
         var state = await service.StateAsync(ct).ConfigureAwait(false);
-        _lookInterval = state == LastState
-            ? TimeSpan.FromTicks(Math.Min(_lookInterval.Ticks * 2, MaxLookInterval.Ticks))
-            : options.TickInterval;
-        _nextLookAt = now + _lookInterval;
+        _unchangedLooks = state == LastState ? _unchangedLooks + 1 : 0;
+        _nextLookAt = now + _looks.DelayFor(_unchangedLooks);
         LastState = state;
         if (state is not ("failed" or "inactive"))
         {
