@@ -48,7 +48,7 @@ public sealed record AmiClientOptions
     /// PBX costs one wake-up per window instead of one per write (a wake-up is most of the cost per read on a small VM).
     /// A read that fills the buffer never waits, so a flood is read as fast as before. Zero reads every write at once.
     /// </summary>
-    public TimeSpan ReadBatchWindow { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan ReadBatchWindow { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Events buffered between the socket reader and the handlers; beyond it events are dropped and a resync is signalled.</summary>
     public int EventQueueCapacity { get; set; } = 20_000;
