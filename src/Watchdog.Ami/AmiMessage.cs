@@ -31,6 +31,10 @@ public sealed class AmiMessage
 {
     private static readonly AmiNameTable SharedNames = new();
 
+    // Values that recur from a small set (a state, a status, an endpoint or AOR name): shared strings, apart from
+    // the event names so that values cannot crowd names out of their bounded table.
+    private static readonly AmiNameTable SharedSymbols = new();
+
     private byte[] _buffer = [];
     private int _length;
     internal HeaderRange[] Headers = new HeaderRange[16];
@@ -63,6 +67,14 @@ public sealed class AmiMessage
 
     /// <summary>The first value of a header, or null. Credentials read as <see cref="SensitiveHeaders.Mask"/>.</summary>
     public string? this[string name] => TryFind(name, out var index) ? ValueString(index) : null;
+
+    /// <summary>
+    /// The first value of a header, or null, as a shared string when the value was seen before: for values from a
+    /// small recurring set (<c>ChannelStateDesc</c>, <c>ContactStatus</c>, an endpoint name), read without allocating.
+    /// Not for per-call values such as <c>Uniqueid</c>, which would only fill the bounded table.
+    /// </summary>
+    public string? Symbol(ReadOnlySpan<byte> name) =>
+        TryGetValue(name, out var value) ? SharedSymbols.Get(value) : null;
 
     /// <summary>Parses one complete message from a buffer (a test fixture, a simulator's input).</summary>
     /// <exception cref="FormatException">The buffer holds no complete message.</exception>

@@ -8,7 +8,7 @@ public sealed record RegistryEvent(string ChannelType, string Username, string D
 {
     /// <summary>Reads a <c>Registry</c> event; null for any other message.</summary>
     public static RegistryEvent? From(AmiMessage m) => m.IsEvent("Registry"u8)
-        ? new(m["ChannelType"] ?? "", m["Username"] ?? "", m["Domain"] ?? "", m["Status"] ?? "")
+        ? new(m.Symbol("ChannelType"u8) ?? "", m.Symbol("Username"u8) ?? "", m.Symbol("Domain"u8) ?? "", m.Symbol("Status"u8) ?? "")
         : null;
 }
 
@@ -17,7 +17,7 @@ public sealed record ContactStatusEvent(string Uri, string ContactStatus, string
 {
     /// <summary>Reads a <c>ContactStatus</c> event; null for any other message.</summary>
     public static ContactStatusEvent? From(AmiMessage m) => m.IsEvent("ContactStatus"u8)
-        ? new(m["URI"] ?? "", m["ContactStatus"] ?? "", m["AOR"] ?? "", m["EndpointName"] ?? "",
+        ? new(m.Symbol("URI"u8) ?? "", m.Symbol("ContactStatus"u8) ?? "", m.Symbol("AOR"u8) ?? "", m.Symbol("EndpointName"u8) ?? "",
             m.TryGetInt64("RoundtripUsec"u8, out var rtt) ? rtt : null)
         : null;
 }
@@ -28,7 +28,7 @@ public sealed record NewchannelEvent(string Channel, string Uniqueid, string Lin
     /// <summary>Reads a <c>Newchannel</c> event; null for any other message.</summary>
     public static NewchannelEvent? From(AmiMessage m) => m.IsEvent("Newchannel"u8)
         ? new(m["Channel"] ?? "", m["Uniqueid"] ?? "", m["Linkedid"] ?? "",
-            m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1, m["ChannelStateDesc"] ?? "", m["Context"] ?? "", m["Exten"] ?? "")
+            m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1, m.Symbol("ChannelStateDesc"u8) ?? "", m.Symbol("Context"u8) ?? "", m["Exten"] ?? "")
         : null;
 }
 
@@ -37,7 +37,7 @@ public sealed record NewstateEvent(string Channel, string Uniqueid, int ChannelS
 {
     /// <summary>Reads a <c>Newstate</c> event; null for any other message.</summary>
     public static NewstateEvent? From(AmiMessage m) => m.IsEvent("Newstate"u8)
-        ? new(m["Channel"] ?? "", m["Uniqueid"] ?? "", m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1, m["ChannelStateDesc"] ?? "")
+        ? new(m["Channel"] ?? "", m["Uniqueid"] ?? "", m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1, m.Symbol("ChannelStateDesc"u8) ?? "")
         : null;
 }
 
@@ -50,7 +50,7 @@ public sealed record HangupEvent(string Channel, string Uniqueid, string Linkedi
     /// <summary>Reads a <c>Hangup</c> event; null for any other message.</summary>
     public static HangupEvent? From(AmiMessage m) => m.IsEvent("Hangup"u8)
         ? new(m["Channel"] ?? "", m["Uniqueid"] ?? "", m["Linkedid"] ?? "",
-            m.TryGetInt64("Cause"u8, out var c) ? (int)c : 0, m["Cause-txt"] ?? "",
+            m.TryGetInt64("Cause"u8, out var c) ? (int)c : 0, m.Symbol("Cause-txt"u8) ?? "",
             m.TryGetInt64("ChannelState"u8, out var s) ? (int)s : -1)
         : null;
 }
