@@ -191,7 +191,12 @@ public sealed class PbxStateStore
     /// <summary>Null for an endpoint not known yet, so that a new one counts as a change.</summary>
     private static bool? Reachable(PbxSnapshot s, string endpoint) => s.Endpoints.TryGetValue(endpoint, out var e) ? e.IsReachable : null;
 
-    private void Publish(PbxSnapshot next) => Volatile.Write(ref _current, next with { Version = _current.Version + 1 });
+    /// <summary>Publishes a snapshot made under the lock since the last publish (never one a reader may hold).</summary>
+    private void Publish(PbxSnapshot next)
+    {
+        System.Diagnostics.Debug.Assert(!ReferenceEquals(next, _current), "a published snapshot is never stamped again");
+        Volatile.Write(ref _current, next.Stamp(_current.Version + 1));
+    }
 
     // ---- pure transitions ----------------------------------------------------------------------
 
