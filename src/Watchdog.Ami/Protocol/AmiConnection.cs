@@ -68,6 +68,9 @@ internal sealed partial class AmiConnection : IAsyncDisposable
     /// <summary>Time since the last byte-complete message arrived.</summary>
     public TimeSpan SinceLastReceived => _time.GetElapsedTime(Interlocked.Read(ref _lastReceivedTimestamp));
 
+    /// <summary>The AMI socket's requested receive buffer (SO_RCVBUF).</summary>
+    internal const int ReceiveBufferBytes = 4 * 1024 * 1024;
+
     /// <summary>Connects, starts reading and waits for the banner.</summary>
     public static async Task<AmiConnection> OpenAsync(
         AmiClientOptions options, AmiMessagePool pool, EventDispatcher events, TimeProvider time, ILogger logger, CancellationToken ct)
@@ -75,9 +78,14 @@ internal sealed partial class AmiConnection : IAsyncDisposable
         // A blocking socket that never sees an asynchronous call: on Linux .NET then reads with a plain recv on the
         // reading thread instead of emulating it through the epoll thread. The kernel bounds connect and send by
         // SO_SNDTIMEO.
+        // The receive buffer is set before connect (so the window scale is negotiated for it) and large: while the
+        // reader lets writes gather (ReadBatchWindow) the kernel holds them, and Asterisk gives up on a session whose
+        // writes block longer than manager.conf's writetimeout (100 ms by default). 4 MB (Linux caps it at
+        // net.core.rmem_max and doubles it) holds ~30,000 events; only bytes that arrive take memory.
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp)
         {
             NoDelay = true,
+            ReceiveBufferSize = ReceiveBufferBytes,
             SendTimeout = (int)Math.Min(int.MaxValue, options.ConnectTimeout.TotalMilliseconds),
         };
         var connection = new AmiConnection(socket, pool, events, time, logger);
