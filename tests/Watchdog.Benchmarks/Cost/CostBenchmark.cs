@@ -105,13 +105,9 @@ internal static class CostBenchmark
             var allocated = after.AllocatedBytes - before.AllocatedBytes;
             Console.WriteLine($"cost: {events} events received in {wall:0.0} s ({events / wall:0}/s); /proc/self/stat says {statPercent:0.00} %; " +
                 $"rss {Mb(before.RssBytes):0.0} -> {Mb(after.RssBytes):0.0} MB; allocated {allocated / wall / 1024:0.0} KB/s; gen0 GCs so far {GC.CollectionCount(0)}");
-            if (!idle && events < rate * wall * 0.9)
-            {
-                Console.Error.WriteLine($"cost: the agent received only {events} events, expected about {rate * wall:0}");
-            }
+            WarnIfShort(events, rate, wall, idle);
             var perEvent = events > 0 ? allocated / (double)events : 0;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cost: rate={rate} cpu_percent={Percent(before, after):0.000} rss_mb={Mb(after.RssBytes):0.0} gc_heap_mb={Mb(after.GcHeapBytes):0.0} alloc_bytes_per_event={perEvent:0.0} threads={after.Threads}"));
+            Console.WriteLine(ContractLine(rate, Percent(before, after), after.RssBytes, after.GcHeapBytes, perEvent, after.Threads));
             return 0;
         }
         finally
@@ -128,7 +124,21 @@ internal static class CostBenchmark
     private static double Percent(ProcessSample from, ProcessSample to) =>
         (to.Cpu - from.Cpu).TotalSeconds / Stopwatch.GetElapsedTime(from.Timestamp, to.Timestamp).TotalSeconds * 100;
 
-    private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
+    internal static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
+
+    /// <summary>The agent received fewer than 90 % of the events sent: the load was not what the line says.</summary>
+    internal static void WarnIfShort(long events, int rate, double wall, bool idle)
+    {
+        if (!idle && events < rate * wall * 0.9)
+        {
+            Console.Error.WriteLine($"cost: the agent received only {events} events, expected about {rate * wall:0}");
+        }
+    }
+
+    /// <summary>The benchmark's last line, a contract (in-process and <c>--agent</c> runs print the same one).</summary>
+    internal static string ContractLine(int rate, double cpuPercent, long rssBytes, long gcHeapBytes, double allocBytesPerEvent, int threads) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"cost: rate={rate} cpu_percent={cpuPercent:0.000} rss_mb={Mb(rssBytes):0.0} gc_heap_mb={Mb(gcHeapBytes):0.0} alloc_bytes_per_event={allocBytesPerEvent:0.0} threads={threads}");
 
     internal static Process StartSimulator(int rate)
     {

@@ -60,14 +60,10 @@ internal static class ExternalAgentCost
             var wall = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
             var cpu = (after.Ticks - before.Ticks) / (double)ExternalSample.TicksPerSecond / wall * 100;
             Console.WriteLine($"cost: {events} events received in {wall:0.0} s ({events / wall:0}/s); utime+stime {after.Ticks - before.Ticks} ticks; " +
-                $"rss {before.RssBytes / 1048576.0:0.0} -> {after.RssBytes / 1048576.0:0.0} MB");
-            if (!idle && events < rate * wall * 0.9)
-            {
-                Console.Error.WriteLine($"cost: the agent received only {events} events, expected about {rate * wall:0}");
-            }
+                $"rss {CostBenchmark.Mb(before.RssBytes):0.0} -> {CostBenchmark.Mb(after.RssBytes):0.0} MB");
+            CostBenchmark.WarnIfShort(events, rate, wall, idle);
             Console.WriteLine("cost: gc_heap_mb and alloc_bytes_per_event are 0: an external agent is measured from outside, and its /metrics has no GC series");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"cost: rate={rate} cpu_percent={cpu:0.000} rss_mb={after.RssBytes / 1048576.0:0.0} gc_heap_mb=0 alloc_bytes_per_event=0 threads={after.Threads}"));
+            Console.WriteLine(CostBenchmark.ContractLine(rate, cpu, after.RssBytes, gcHeapBytes: 0, allocBytesPerEvent: 0, after.Threads));
             return 0;
         }
         finally
