@@ -10,6 +10,10 @@ internal sealed record CliResult(int ExitCode, string Output, string Error)
     public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+
+    /// <summary>Fails on the first printed line wider than <paramref name="columns"/>.</summary>
+    public void AssertFits(int columns) =>
+        Assert.All(OutputLines, l => Assert.True(l.Length <= columns, $"{l.Length} columns: {l}"));
 }
 
 internal static class CliRun

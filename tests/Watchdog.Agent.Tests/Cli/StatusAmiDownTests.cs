@@ -32,7 +32,7 @@ public class StatusAmiDownTests
         var result = await CliRun.ExecAsync(new Dictionary<string, string?> { ["COLUMNS"] = "80" }, "status", "--url", api.Url);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.All(result.OutputLines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        result.AssertFits(80);
         var problem = Flat(string.Join(" ", result.OutputLines.SkipWhile(l => !l.StartsWith("  - ", StringComparison.Ordinal))
             .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))));
         Assert.StartsWith($"- AMI at 127.0.0.1:5038 is down: {Sentence}; next attempt in ", problem.Trim());

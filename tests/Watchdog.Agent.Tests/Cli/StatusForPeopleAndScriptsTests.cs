@@ -37,7 +37,7 @@ public class StatusForPeopleAndScriptsTests
         var result = await CliRun.ExecAsync(new Dictionary<string, string?> { ["COLUMNS"] = "80" }, "status", "--url", api.Url);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.All(result.OutputLines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        result.AssertFits(80);
         Assert.All(result.Output, c => Assert.True(c < 128, $"not ASCII: {c}"));
         Assert.Contains(result.OutputLines, l => l.Contains("elevenlabs-trunk-with-a-very-long-name-indeed", StringComparison.Ordinal));
         Assert.Contains(result.OutputLines, l => l.Contains("mango-registration-with-a-long-name", StringComparison.Ordinal));

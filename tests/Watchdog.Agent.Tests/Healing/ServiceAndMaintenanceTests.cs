@@ -9,13 +9,20 @@ public class ServiceAndMaintenanceTests
     private static AsteriskServiceMonitor Monitor(HealingRig rig) =>
         new(rig.Options, rig.Pbx, rig.Service, rig.Budget, rig.Runner, rig.Alerts, rig.Time, NullLogger<AsteriskServiceMonitor>.Instance, rig.Maintenance);
 
-    [Fact(Timeout = 30_000)]
-    public async Task Failed_unit_is_reset_and_started_once_per_outage_within_the_budget_and_alerted()
+    /// <summary>AMI just went down (for <paramref name="why"/>) and systemd reports the unit in <paramref name="state"/>.</summary>
+    private static HealingRig AmiDownWithUnit(string state, string why)
     {
         var rig = new HealingRig();
         rig.Service.Active = false;
-        rig.Service.State = "failed";
-        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ConnectFailed");
+        rig.Service.State = state;
+        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, why);
+        return rig;
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Failed_unit_is_reset_and_started_once_per_outage_within_the_budget_and_alerted()
+    {
+        var rig = AmiDownWithUnit("failed", "ConnectFailed");
         var monitor = Monitor(rig);
 
         rig.Time.Advance(TimeSpan.FromSeconds(15));
@@ -36,10 +43,7 @@ public class ServiceAndMaintenanceTests
     [Fact(Timeout = 30_000)]
     public async Task An_unchanged_unit_state_is_read_less_and_less_often_and_a_change_is_still_seen()
     {
-        var rig = new HealingRig();
-        rig.Service.Active = false;
-        rig.Service.State = "inactive";
-        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ServerShutdown");
+        var rig = AmiDownWithUnit("inactive", "ServerShutdown");
         var monitor = Monitor(rig);
         rig.Time.Advance(rig.Options.ServiceCheckAfter);
 
@@ -66,10 +70,7 @@ public class ServiceAndMaintenanceTests
     [Fact(Timeout = 30_000)]
     public async Task Inactive_unit_someone_stopped_is_only_alerted()
     {
-        var rig = new HealingRig();
-        rig.Service.Active = false;
-        rig.Service.State = "inactive";
-        rig.Pbx.Current = new PbxHealthView(false, rig.Time.GetUtcNow(), [], 0, "ServerShutdown");
+        var rig = AmiDownWithUnit("inactive", "ServerShutdown");
 
         rig.Time.Advance(TimeSpan.FromMinutes(5));
         await Monitor(rig).TickAsync(default);
